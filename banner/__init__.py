@@ -1,0 +1,65 @@
+"""Consent banner service: create_app builds the Flask application."""
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import cli, errors, snippet
+from .api import public
+from .config import Config
+from .extensions import db, limiter, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
+    app.config.from_object(Config)
+    app.json.sort_keys = False  # keep documents in the order they were written
+    if config:
+        app.config.from_mapping(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = \
+            f"sqlite:///{Path(app.instance_path) / 'banner.sqlite3'}"
+    app.config.setdefault("SNIPPET_PATH", str(ROOT / "static" / "snippet.js"))
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        n = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    limiter.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(snippet.bp)
+    _register_demo(app)
+    return app
+
+
+def _tune_sqlite(engine) -> None:
+    """Foreign keys on, WAL and a busy timeout so concurrent writers wait, not fail."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def _register_demo(app: Flask) -> None:
+    try:
+        from . import demo
+    except ImportError:  # the demo storefronts are optional in a slim deployment
+        return
+    app.register_blueprint(demo.bp)

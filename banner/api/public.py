@@ -1,0 +1,91 @@
+"""Public endpoints called by the storefront snippet (DESIGN.md section 4)."""
+import uuid
+
+from flask import Blueprint, current_app, request
+
+from ..errors import ApiError
+from ..extensions import limiter
+from ..schemas import consent_in, consent_out, impression_in, language_query, state_out
+from ..services import consents, impressions
+from ..services.banners import render_banner
+from ..services.privacy import clean_country
+from ..services.sites import site_settings
+from .body import json_body
+from .cors import add_cors_headers, require_allowed_origin
+
+bp = Blueprint("public", __name__, url_prefix="/v1/sites/<site_key>")
+
+
+def _public_limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC"]
+
+
+@bp.after_request
+def cors(response):
+    site_key = (request.view_args or {}).get("site_key")
+    try:
+        site = site_settings(site_key) if site_key else None
+    except ApiError:
+        site = None
+    return add_cors_headers(response, site) if site else response
+
+
+def _client() -> consents.ClientInfo:
+    header = current_app.config["COUNTRY_HEADER"]
+    return consents.ClientInfo(
+        ip=request.remote_addr, user_agent=request.user_agent.string or None,
+        country=clean_country(request.headers.get(header)) if header else None)
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/banner")
+def get_banner(site_key: str):
+    site = site_settings(site_key)
+    lang = language_query.load({"lang": request.args["lang"]} if "lang" in request.args else {})
+    rendered = render_banner(site, (lang["lang"] or "").lower() or None)
+    response = current_app.response_class(rendered.body, mimetype="application/json")
+    response.set_etag(rendered.etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["BANNER_MAX_AGE"]
+    response.cache_control.stale_while_revalidate = \
+        current_app.config["BANNER_STALE_WHILE_REVALIDATE"]
+    response.headers["Content-Language"] = rendered.language
+    return response.make_conditional(request)
+
+
+@bp.post("/consents")
+@limiter.limit(_public_limit)
+def record_consent(site_key: str):
+    site = site_settings(site_key)
+    require_allowed_origin(site)
+    data = consent_in.load(json_body())
+    result, created = consents.record_consent(site, data, _client(),
+                                              current_app.config["SECRET_KEY"])
+    return _no_store(current_app.json.response(consent_out.dump(result))), \
+        201 if created else 200
+
+
+@bp.get("/consents/<visitor_id>")
+def get_consent(site_key: str, visitor_id: str):
+    site = site_settings(site_key)
+    try:
+        visitor = uuid.UUID(visitor_id)
+    except ValueError:
+        raise ApiError(422, "The visitor id is not a UUID.", {"visitor_id": ["Not a valid UUID."]})
+    return _no_store(current_app.json.response(state_out.dump(
+        consents.current_state(site, visitor))))
+
+
+@bp.post("/impressions")
+@limiter.limit(_public_limit)
+def record_impression(site_key: str):
+    site = site_settings(site_key)
+    require_allowed_origin(site)
+    data = impression_in.load(json_body())
+    impressions.record_impression(site, data["version"], data["language"],
+                                  request.user_agent.string or None)
+    return _no_store(current_app.response_class(status=204))

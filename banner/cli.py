@@ -1,0 +1,82 @@
+"""`flask --app wsgi banner ...`: account, site and maintenance commands."""
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .errors import ApiError
+from .services import accounts, demo, retention, sites
+
+banner_cli = AppGroup("banner", help="Manage merchants, sites and consent data.")
+
+
+def _fail(exc: ApiError):
+    detail = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.errors.items())
+    raise click.ClickException(exc.description + (f" ({detail})" if detail else ""))
+
+
+@banner_cli.command("create-merchant")
+@click.argument("email")
+@click.option("--password", default=None, help="Dashboard password (optional).")
+def create_merchant(email, password):
+    """Create a merchant account."""
+    try:
+        merchant = accounts.create_merchant(email, password)
+    except ApiError as exc:
+        _fail(exc)
+    click.echo(f"Created merchant {merchant.email}")
+
+
+@banner_cli.command("create-site")
+@click.option("--merchant", "email", required=True, help="The owner's email.")
+@click.option("--name", required=True)
+@click.option("--origin", "origins", multiple=True, required=True,
+              help="An origin the store is served from; repeat for several.")
+@click.option("--platform", default="custom", type=click.Choice(["shopify", "salla", "custom"]))
+@click.option("--language", "default_language", default="ar", show_default=True)
+@click.option("--ip-mode", default="truncate", type=click.Choice(["truncate", "hash", "none"]))
+def create_site(email, name, origins, platform, default_language, ip_mode):
+    """Create a site with the default banner published; prints its site key."""
+    from .documents import default_document
+    from .services.versions import publish
+    try:
+        merchant = accounts.get_merchant(email)
+        site = sites.create_site(merchant, name, list(origins), platform=platform,
+                                 default_language=default_language, ip_mode=ip_mode)
+        publish(site, default_document(
+            ("ar", "en") if default_language != "en" else ("en", "ar")))
+    except ApiError as exc:
+        _fail(exc)
+    click.echo(site.site_key)
+
+
+@banner_cli.command("create-api-key")
+@click.option("--merchant", "email", required=True)
+def create_api_key(email):
+    """Create an API key. It is printed once and stored only as a hash."""
+    try:
+        key = accounts.create_api_key(accounts.get_merchant(email))
+    except ApiError as exc:
+        _fail(exc)
+    click.echo(key)
+    click.echo("Store it now: it cannot be shown again.", err=True)
+
+
+@banner_cli.command("seed-demo")
+def seed_demo():
+    """Create the demo merchant and the two demo stores (safe to run again)."""
+    email, password = demo.seed_demo()
+    click.echo(f"Demo login: {email} / {password}")
+    for site_key in demo.DEMO_SITES:
+        click.echo(f"  site {site_key}: /demo/{site_key}  "
+                   f"/v1/sites/{site_key}/banner?lang=ar")
+
+
+@banner_cli.command("purge")
+def purge():
+    """Delete consent records older than each site's retention period."""
+    for site_key, count in retention.purge_expired_records().items():
+        click.echo(f"{site_key}: {count} records deleted")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(banner_cli)

@@ -1,0 +1,37 @@
+"""Configuration read from the environment (one place, one class)."""
+import os
+
+DEFAULT_SQLITE = "sqlite:///banner.sqlite3"  # relative to the instance folder
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    # Hosting providers hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = _database_url() or None  # None: SQLite under instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    JSON_SORT_KEYS = False
+    # Largest request body we read; consent payloads are well under 2 KB.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024))
+    # Public banner responses: CDN and browser caching.
+    BANNER_MAX_AGE = int(os.environ.get("BANNER_MAX_AGE", 300))
+    BANNER_STALE_WHILE_REVALIDATE = int(os.environ.get("BANNER_SWR", 86400))
+    # Seconds a worker keeps a rendered banner before reading the database again.
+    BANNER_CACHE_SECONDS = float(os.environ.get("BANNER_CACHE_SECONDS", 10))
+    SNIPPET_MAX_AGE = int(os.environ.get("SNIPPET_MAX_AGE", 3600))
+    # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+    # Header set by a trusted proxy/CDN with the visitor's country (e.g. CF-IPCountry).
+    COUNTRY_HEADER = os.environ.get("COUNTRY_HEADER") or None
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_PUBLIC = os.environ.get("RATELIMIT_PUBLIC", "120 per minute")
+    RATELIMIT_HEADERS_ENABLED = True

@@ -1,0 +1,125 @@
+"""Request and response schemas of the public API."""
+from urllib.parse import urlsplit, urlunsplit
+
+from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
+                         validates)
+
+from .documents import LANGUAGE
+from .models import ACTIONS, CATEGORIES, SOURCES
+
+
+class StrictInteger(fields.Integer):
+    """An integer that refuses JSON true/false (bool is an int in Python)."""
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON true and false: 'yes', 1 or "true" are refused."""
+
+    truthy = {True}
+    falsy = {False}
+
+
+class ChoicesSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    necessary = StrictBoolean(required=True)
+    functional = StrictBoolean(required=True)
+    analytics = StrictBoolean(required=True)
+    advertising = StrictBoolean(required=True)
+
+    @validates("necessary")
+    def necessary_is_granted(self, value, **kwargs):
+        if value is not True:
+            raise ValidationError("Necessary cookies cannot be refused.")
+
+
+def _strip_query(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+class ConsentInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    visitor_id = fields.UUID(required=True)
+    version = StrictInteger(required=True, strict=True, validate=validate.Range(min=1))
+    action = fields.String(required=True,
+                           validate=validate.OneOf([a for a in ACTIONS if a != "expire"]))
+    choices = fields.Nested(ChoicesSchema, required=True)
+    language = fields.String(required=True, validate=LANGUAGE)
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    age_confirmed = StrictBoolean(load_default=None, allow_none=True)
+    gpc = StrictBoolean(load_default=False)
+    page = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
+                      require_tld=False, validate=validate.Length(max=2048))
+    client_time = fields.AwareDateTime(load_default=None, allow_none=True)
+    idempotency_key = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Regexp(r"^[A-Za-z0-9_.:-]{8,64}$"))
+
+    @post_load
+    def normalise(self, data, **kwargs):
+        # Query strings carry personal data (emails, order ids): never stored.
+        if data.get("page"):
+            data["page"] = _strip_query(data["page"])
+        choices = data["choices"]
+        if data["action"] == "accept_all" and not all(choices.values()):
+            raise ValidationError("accept_all must grant every category.", "choices")
+        if data["action"] in ("reject_all", "withdraw") and any(
+                choices[key] for key in CATEGORIES if key != "necessary"):
+            raise ValidationError(f"{data['action']} must refuse every optional category.",
+                                  "choices")
+        if data["action"] == "gpc" and choices["advertising"]:
+            raise ValidationError("A GPC opt-out cannot grant advertising.", "choices")
+        return data
+
+
+class ImpressionInSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    version = StrictInteger(required=True, strict=True, validate=validate.Range(min=1))
+    language = fields.String(required=True, validate=LANGUAGE)
+
+
+class LanguageQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    lang = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z]{2}([-_][A-Za-z0-9]{1,8})*$"))
+
+
+def _iso(value) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
+class ConsentOutSchema(Schema):
+    consent_id = fields.UUID(attribute="consent_id")
+    visitor_id = fields.UUID()
+    version = fields.Integer()
+    choices = fields.Dict()
+    expires_at = fields.Function(lambda obj: _iso(obj["expires_at"]))
+    recorded_at = fields.Function(lambda obj: _iso(obj["recorded_at"]))
+
+
+class ConsentStateOutSchema(Schema):
+    consent_id = fields.UUID()
+    visitor_id = fields.UUID()
+    version = fields.Integer()
+    choices = fields.Dict()
+    valid = fields.Boolean()
+    updated_at = fields.Function(lambda obj: _iso(obj["updated_at"]))
+    expires_at = fields.Function(lambda obj: _iso(obj["expires_at"]))
+
+
+consent_in = ConsentInSchema()
+consent_out = ConsentOutSchema()
+impression_in = ImpressionInSchema()
+state_out = ConsentStateOutSchema()
+language_query = LanguageQuerySchema()

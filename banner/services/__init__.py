@@ -1,0 +1,1 @@
+"""Business rules. Functions take plain arguments and never touch the request."""

@@ -1,0 +1,74 @@
+"""The public, localised banner: rendered once per (site, language) and cached.
+
+Nothing visitor-specific goes in: the same bytes serve every visitor, so a CDN
+may cache them.
+"""
+import hashlib
+import json
+from dataclasses import dataclass
+
+from ..cache import app_cache
+from ..documents import RTL_LANGUAGES
+from ..errors import ApiError
+from ..models import CATEGORIES
+from .sites import SiteSettings
+from .versions import latest_published, material_version_number
+
+
+@dataclass(frozen=True)
+class RenderedBanner:
+    body: bytes
+    etag: str
+    language: str
+
+
+def resolve_language(requested: str | None, offered: list[str], site_default: str) -> str:
+    """requested (or its base, 'ar-SA' -> 'ar') -> site default -> en -> first offered."""
+    candidates = []
+    if requested:
+        requested = requested.lower().replace("_", "-")
+        candidates += [requested, requested.split("-")[0]]
+    candidates += [site_default, "en"]
+    return next((lang for lang in candidates if lang in offered), offered[0])
+
+
+def localise(site_key: str, number: int, material: int, document: dict, language: str) -> dict:
+    texts = dict(document["texts"][language])
+    category_texts = texts.pop("categories")
+    return {
+        "site": site_key,
+        "version": number,
+        "material_version": material,
+        "language": language,
+        "dir": "rtl" if language in RTL_LANGUAGES else "ltr",
+        "languages": document["languages"],
+        "texts": texts,
+        "categories": [{"key": key, **category_texts[key], "required": key == "necessary"}
+                       for key in CATEGORIES],
+        "vendors": document["vendors"],
+        "appearance": document["appearance"],
+        "behaviour": document["behaviour"],
+        "policy_url": document["policy_url"],
+        "contact": document["contact"],
+    }
+
+
+def render_banner(site: SiteSettings, requested_language: str | None) -> RenderedBanner:
+    """The site's live banner in the best language; 404 when nothing is published."""
+    def render():
+        version = latest_published(site.id)
+        if version is None:
+            return None
+        document = version.document
+        language = resolve_language(requested_language, document["languages"],
+                                    site.default_language)
+        material = material_version_number(site.id) or version.number
+        payload = localise(site.site_key, version.number, material, document, language)
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        etag = hashlib.sha256(body).hexdigest()[:32]
+        return RenderedBanner(body, etag, language)
+
+    rendered = app_cache("banners").get_or_set((site.id, requested_language), render)
+    if rendered is None:
+        raise ApiError(404, "This site has not published a banner yet.")
+    return rendered

@@ -1,0 +1,114 @@
+"""Recording consent: an append-only record plus the visitor's current state."""
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy.exc import IntegrityError
+
+from ..dbutil import insert_for
+from ..errors import ApiError
+from ..extensions import db
+from ..models import CATEGORIES, BannerVersion, ConsentRecord, VisitorConsent, utcnow
+from ..useragent import parse_device
+from .privacy import anonymise_ip
+from .sites import SiteSettings
+from .versions import material_version_number, published_version
+
+record_table = ConsentRecord.__table__
+state_table = VisitorConsent.__table__
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """What the request tells about the visitor's client; the IP is still raw here."""
+
+    ip: str | None
+    user_agent: str | None
+    country: str | None
+
+
+def _result(record_id, visitor_id, version: int, choices: dict, expires_at: datetime,
+            recorded_at: datetime) -> dict:
+    return {"consent_id": record_id, "visitor_id": visitor_id, "version": version,
+            "choices": choices, "expires_at": expires_at, "recorded_at": recorded_at}
+
+
+def _replayed(site_id: int, key: str) -> dict | None:
+    """The result first returned for this idempotency key, if any."""
+    row = db.session.execute(
+        db.select(ConsentRecord, BannerVersion.number)
+        .join(BannerVersion, BannerVersion.id == ConsentRecord.banner_version_id)
+        .where(ConsentRecord.site_id == site_id, ConsentRecord.idempotency_key == key)).first()
+    if row is None:
+        return None
+    record, number = row
+    lifetime = published_version(site_id, number).lifetime_days
+    return _result(record.id, record.visitor_id, number,
+                   {name: getattr(record, name) for name in CATEGORIES},
+                   record.recorded_at + timedelta(days=lifetime), record.recorded_at)
+
+
+def record_consent(site: SiteSettings, data: dict, client: ClientInfo,
+                   secret: str) -> tuple[dict, bool]:
+    """Store one decision; returns (result, created). A replayed idempotency key
+    returns the first result with created False and writes nothing."""
+    version = published_version(site.id, data["version"])
+    if data["language"] not in version.languages:
+        raise ApiError(422, "This version is not offered in that language.",
+                       {"language": [f"One of {', '.join(version.languages)}."]})
+    choices = data["choices"]
+    grants_optional = any(choices[key] for key in CATEGORIES if key != "necessary")
+    if version.age_confirmation and grants_optional and data["age_confirmed"] is not True:
+        raise ApiError(422, "This site asks visitors to confirm their age before consenting.",
+                       {"age_confirmed": ["Must be true to grant optional categories."]})
+    key = data["idempotency_key"]
+    if key and (earlier := _replayed(site.id, key)) is not None:
+        return earlier, False
+
+    device = parse_device(client.user_agent)
+    now = utcnow()
+    expires_at = now + timedelta(days=version.lifetime_days)
+    record_id = uuid.uuid4()
+    client_time = data["client_time"]
+    if client_time is not None:
+        client_time = client_time.astimezone(timezone.utc).replace(tzinfo=None)
+    record = {
+        "id": record_id, "site_id": site.id, "visitor_id": data["visitor_id"],
+        "banner_version_id": version.id, "action": data["action"], **choices,
+        "language": data["language"], "source": data["source"],
+        "age_confirmed": data["age_confirmed"], "gpc": data["gpc"], "page_url": data["page"],
+        "country": client.country, "device_type": device.device_type,
+        "browser_family": device.browser_family, "os_family": device.os_family,
+        "ip": anonymise_ip(client.ip, site.ip_mode, site.ip_salt, secret),
+        "idempotency_key": key, "client_time": client_time, "recorded_at": now,
+    }
+    state = {"consent_record_id": record_id, "banner_version_id": version.id,
+             "version": version.number, **choices, "updated_at": now, "expires_at": expires_at}
+    upsert = insert_for(state_table).values(site_id=site.id, visitor_id=data["visitor_id"],
+                                            **state)
+    upsert = upsert.on_conflict_do_update(index_elements=["site_id", "visitor_id"], set_=state)
+    try:
+        db.session.execute(record_table.insert().values(**record))
+        db.session.execute(upsert)
+        db.session.commit()
+    except IntegrityError:
+        # Two deliveries of the same queued choice raced: the first one won.
+        db.session.rollback()
+        if key and (earlier := _replayed(site.id, key)) is not None:
+            return earlier, False
+        raise
+    return _result(record_id, data["visitor_id"], version.number, choices, expires_at, now), True
+
+
+def current_state(site: SiteSettings, visitor_id: uuid.UUID) -> dict:
+    """The visitor's current choices; 404 when the visitor never decided."""
+    state = db.session.get(VisitorConsent, (site.id, visitor_id))
+    if state is None:
+        raise ApiError(404, "No consent recorded for this visitor.")
+    material = material_version_number(site.id) or state.version
+    return {
+        "consent_id": state.consent_record_id, "visitor_id": state.visitor_id,
+        "version": state.version, "choices": {key: getattr(state, key) for key in CATEGORIES},
+        "updated_at": state.updated_at, "expires_at": state.expires_at,
+        "valid": state.expires_at > utcnow() and state.version >= material,
+    }
