@@ -20,8 +20,10 @@ class StrictInteger(fields.Integer):
 class StrictBoolean(fields.Boolean):
     """Only JSON true and false: 'yes', 1 or "true" are refused."""
 
-    truthy = {True}
-    falsy = {False}
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class ChoicesSchema(Schema):

@@ -1,0 +1,114 @@
+"""Shared fixtures: one app per session, a clean database for every test, factories.
+
+The database is SQLite unless TEST_DATABASE_URL (or DATABASE_URL) names another,
+e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test in CI.
+"""
+import copy
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from banner import create_app
+from banner.cache import clear_caches
+from banner.documents import default_document
+from banner.extensions import db
+from banner.services.accounts import create_merchant
+from banner.services.sites import create_site
+from banner.services.versions import publish
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "test-secret"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after each test that used the app, and forget cached rows."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        clear_caches()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app, ctx):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, ctx):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_merchant(ctx):
+    def make(email=None, password=None):
+        return create_merchant(email or f"m-{uuid.uuid4().hex[:8]}@example.com", password)
+    return make
+
+
+@pytest.fixture
+def make_site(make_merchant):
+    """Creates a site with the default banner (ar + en) published as version 1."""
+    def make(site_key=None, origins=("https://store.example",), document=None, **settings):
+        site = create_site(make_merchant(), settings.pop("name", "Test store"), list(origins),
+                           site_key=site_key or f"s-{uuid.uuid4().hex[:10]}", **settings)
+        publish(site, document or default_document())
+        return site
+    return make
+
+
+@pytest.fixture
+def site(make_site):
+    return make_site(site_key="test-store")
+
+
+@pytest.fixture
+def document():
+    """A fresh copy of the default document to modify in a test."""
+    return copy.deepcopy(default_document())
+
+
+@pytest.fixture
+def row_counts(ctx):
+    """Snapshot of every table's row count, to prove a refusal wrote nothing."""
+    def counts():
+        db.session.rollback()
+        return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+                for table in db.metadata.sorted_tables}
+    return counts

@@ -1,0 +1,112 @@
+import pytest
+
+from banner.services.versions import publish
+from banner.vendors import catalogue_vendor
+
+
+def test_arabic_banner_is_localised_and_right_to_left(client, site):
+    response = client.get("/v1/sites/test-store/banner?lang=ar")
+    assert response.status_code == 200
+    body = response.json
+    assert (body["version"], body["language"], body["dir"]) == (1, "ar", "rtl")
+    assert body["texts"]["accept_all"] == "قبول الكل"
+    assert [c["key"] for c in body["categories"]] == [
+        "necessary", "functional", "analytics", "advertising"]
+    assert [c["required"] for c in body["categories"]] == [True, False, False, False]
+    assert body["categories"][0]["label"] == "ضرورية"
+    assert response.headers["Content-Language"] == "ar"
+
+
+def test_english_banner_is_left_to_right(client, site):
+    body = client.get("/v1/sites/test-store/banner?lang=en").json
+    assert (body["language"], body["dir"], body["texts"]["reject_all"]) == ("en", "ltr", "Reject all")
+
+
+@pytest.mark.parametrize("requested, default, expected", [
+    ("en-GB", "ar", "en"),   # base language of a regional tag
+    ("fr", "ar", "ar"),      # not offered: the site default
+    (None, "en", "en"),      # nothing asked: the site default
+])
+def test_language_falls_back_to_site_default(client, make_site, requested, default, expected):
+    make_site(site_key="fallback", default_language=default)
+    query = f"?lang={requested}" if requested else ""
+    assert client.get(f"/v1/sites/fallback/banner{query}").json["language"] == expected
+
+
+def test_language_falls_back_to_english_when_default_is_not_offered(client, make_site, document):
+    document.update(languages=["fr", "en"], default_language="fr")
+    document["texts"]["fr"] = {**document["texts"]["en"], "title": "Vos cookies"}
+    del document["texts"]["ar"]
+    make_site(site_key="intl", default_language="ar", document=document)
+    assert client.get("/v1/sites/intl/banner?lang=de").json["language"] == "en"
+
+
+def test_banner_is_cacheable_and_answers_304_to_its_etag(client, site):
+    first = client.get("/v1/sites/test-store/banner?lang=ar")
+    cache = first.headers["Cache-Control"]
+    assert "public" in cache and "max-age=300" in cache and "stale-while-revalidate" in cache
+    assert "Set-Cookie" not in first.headers
+    etag = first.headers["ETag"]
+    again = client.get("/v1/sites/test-store/banner?lang=ar", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/v1/sites/test-store/banner?lang=en", headers={"If-None-Match": etag})
+    assert other.status_code == 200
+
+
+def test_banner_is_the_same_for_every_visitor(client, site):
+    one = client.get("/v1/sites/test-store/banner?lang=ar", headers={
+        "User-Agent": "Mozilla/5.0 (iPhone)", "Cookie": "a=b"}, environ_base={"REMOTE_ADDR": "1.2.3.4"})
+    two = client.get("/v1/sites/test-store/banner?lang=ar", environ_base={"REMOTE_ADDR": "5.6.7.8"})
+    assert one.data == two.data and one.headers["ETag"] == two.headers["ETag"]
+
+
+def test_publishing_changes_the_banner_and_reports_the_material_version(client, site, document):
+    client.get("/v1/sites/test-store/banner?lang=en")  # warm the cache
+    document["texts"]["en"]["title"] = "Cookies, briefly"
+    publish(site, document)
+    body = client.get("/v1/sites/test-store/banner?lang=en").json
+    assert (body["version"], body["material_version"]) == (2, 1)
+    document["vendors"] = [catalogue_vendor("meta")]
+    publish(site, document)
+    body = client.get("/v1/sites/test-store/banner?lang=en").json
+    assert (body["version"], body["material_version"]) == (3, 3)
+    assert body["vendors"][0]["hosts"] == ["connect.facebook.net", "www.facebook.com"]
+
+
+def test_cors_allows_only_the_sites_origins(client, site):
+    allowed = client.get("/v1/sites/test-store/banner", headers={"Origin": "https://store.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://store.example"
+    assert "Origin" in allowed.headers["Vary"]
+    other = client.get("/v1/sites/test-store/banner", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_cors_preflight_for_json_posts(client, site):
+    response = client.options("/v1/sites/test-store/consents", headers={
+        "Origin": "https://store.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert response.status_code == 200
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
+
+
+def test_unknown_site_is_404_in_the_error_shape(client, site):
+    response = client.get("/v1/sites/no-such-store/banner")
+    assert response.status_code == 404
+    assert set(response.json) == {"code", "name", "description", "errors"}
+    assert response.json["code"] == 404
+
+
+def test_malformed_language_is_refused(client, site):
+    response = client.get("/v1/sites/test-store/banner?lang=<script>")
+    assert response.status_code == 422
+    assert "lang" in response.json["errors"]
+
+
+def test_snippet_is_served_long_cacheable_to_any_origin(client):
+    response = client.get("/static/snippet.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "max-age=3600" in response.headers["Cache-Control"]
+    response.close()
