@@ -15,7 +15,9 @@ def consent(**overrides) -> dict:
     return body
 
 
-def post_consent(client, site_key, body, content_type="text/plain", **headers):
+def post_consent(client, site_key, body, content_type="text/plain", remote_addr=None,
+                 **headers):
     data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    environ = {"REMOTE_ADDR": remote_addr} if remote_addr else {}
     return client.post(f"/v1/sites/{site_key}/consents", data=data,
-                       content_type=content_type, headers=headers)
+                       content_type=content_type, headers=headers, environ_base=environ)

@@ -1,0 +1,56 @@
+# Two commands: `make demo` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: demo test install chromium serve bench bench-banner bench-consent bench-snippet clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  echo "Installing python3-venv (Debian ships Python without it)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Playwright cannot download browsers here: the tests drive Debian's Chromium.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+demo: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask banner seed-demo
+	@echo
+	@echo "Demo stores:  http://$(HOST):$(PORT)/demo/demo-electronics"
+	@echo "              http://$(HOST):$(PORT)/demo/demo-subscriptions"
+	@echo "Banner API:   http://$(HOST):$(PORT)/v1/sites/demo-electronics/banner?lang=ar"
+	@echo "Snippet:      http://$(HOST):$(PORT)/static/snippet.js"
+	@echo
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... runs on PostgreSQL.
+test: install chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: bench-banner bench-consent bench-snippet
+
+bench-banner: install
+	$(BIN)/python bench/banner_get.py
+
+bench-consent: install
+	$(BIN)/python bench/consent_post.py
+
+bench-snippet: install chromium
+	$(BIN)/python bench/snippet_size.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache *.egg-info
