@@ -9,13 +9,8 @@ class ApiError(HTTPException):
 
     def __init__(self, code: int, description: str, errors: dict | None = None):
         super().__init__(description=description)
-        self.code = code
+        self.code = code  # werkzeug derives the reason phrase (name) from it
         self.errors = errors or {}
-
-    @property
-    def name(self) -> str:  # the standard reason phrase for the code
-        from werkzeug.http import HTTP_STATUS_CODES
-        return HTTP_STATUS_CODES.get(self.code, "Error")
 
 
 def error_body(code: int, name: str, description: str, errors: dict | None = None):
