@@ -6,7 +6,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, snippet
-from .api import health, public
+from .api import health, openapi, public
 from .config import Config
 from .extensions import db, limiter, migrate
 
@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(public.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(openapi.bp)
     app.register_blueprint(snippet.bp)
     _register_demo(app)
     return app

@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
     def validation_error(err: ValidationError):
         exc = UnprocessableEntity()
         messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        body = error_body(422, exc.name, "The request body is not valid.", messages)
+        body = error_body(422, exc.name, "The request is not valid.", messages)
         return jsonify(body), 422
 
     @app.errorhandler(HTTPException)

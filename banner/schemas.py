@@ -1,7 +1,7 @@
 """Request and response schemas of the public API."""
 from urllib.parse import urlsplit, urlunsplit
 
-from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
+from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate,
                          validates)
 
 from .documents import LANGUAGE
@@ -24,6 +24,9 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+MAX_VERSION = 2**31 - 1  # the database column is a 32-bit integer
 
 
 class ChoicesSchema(Schema):
@@ -51,7 +54,7 @@ class ConsentInSchema(Schema):
         unknown = RAISE
 
     visitor_id = fields.UUID(required=True)
-    version = StrictInteger(required=True, strict=True, validate=validate.Range(min=1))
+    version = StrictInteger(required=True, strict=True, validate=validate.Range(1, MAX_VERSION))
     action = fields.String(required=True,
                            validate=validate.OneOf([a for a in ACTIONS if a != "expire"]))
     choices = fields.Nested(ChoicesSchema, required=True)
@@ -86,13 +89,13 @@ class ImpressionInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    version = StrictInteger(required=True, strict=True, validate=validate.Range(min=1))
+    version = StrictInteger(required=True, strict=True, validate=validate.Range(1, MAX_VERSION))
     language = fields.String(required=True, validate=LANGUAGE)
 
 
 class LanguageQuerySchema(Schema):
     class Meta:
-        unknown = RAISE
+        unknown = EXCLUDE  # cache-busting parameters (?v=...) are harmless
 
     lang = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z]{2}([-_][A-Za-z0-9]{1,8})*$"))
 

@@ -44,6 +44,22 @@ def app(database_url):
         db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(database_url):
+    """Another app on the test database with extra settings; its pool is closed after."""
+    made = []
+
+    def make(**config):
+        made.append(create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                                "RATELIMIT_ENABLED": False, **config}))
+        return made[-1]
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request):
     """Empty every table after each test that used the app, and forget cached rows."""

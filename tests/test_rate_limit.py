@@ -1,10 +1,8 @@
-from banner import create_app
 from tests.helpers import consent, post_consent
 
 
-def test_public_writes_are_rate_limited_per_client(database_url, site, row_counts):
-    limited = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
-                          "RATELIMIT_ENABLED": True, "RATELIMIT_PUBLIC": "3 per minute"})
+def test_public_writes_are_rate_limited_per_client(make_app, site, row_counts):
+    limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="3 per minute")
     client = limited.test_client()
     statuses = [post_consent(client, "test-store", consent()).status_code for _ in range(3)]
     assert statuses == [201, 201, 201]

@@ -45,8 +45,8 @@ def _no_store(response):
 @bp.get("/banner")
 def get_banner(site_key: str):
     site = site_settings(site_key)
-    lang = language_query.load({"lang": request.args["lang"]} if "lang" in request.args else {})
-    rendered = render_banner(site, (lang["lang"] or "").lower() or None)
+    lang = language_query.load(request.args)["lang"]
+    rendered = render_banner(site, lang.lower() if lang else None)
     response = current_app.response_class(rendered.body, mimetype="application/json")
     response.set_etag(rendered.etag)
     response.cache_control.public = True
