@@ -35,3 +35,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_PUBLIC = os.environ.get("RATELIMIT_PUBLIC", "600 per minute")
     RATELIMIT_HEADERS_ENABLED = True
+    # Concurrent consent writes of a process share one transaction and commit (batching.py).
+    CONSENT_GROUP_COMMIT = os.environ.get("CONSENT_GROUP_COMMIT", "1") != "0"
+    # Most consent writes one group commit takes at once.
+    CONSENT_BATCH_MAX = int(os.environ.get("CONSENT_BATCH_MAX", 200))

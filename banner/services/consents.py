@@ -1,21 +1,24 @@
-"""Recording consent: an append-only record plus the visitor's current state."""
+"""Recording consent: an append-only record plus the visitor's current state.
+
+Rows are written by the process's group committer (services/batching.py), or in the
+request itself when CONSENT_GROUP_COMMIT is off; either way the request returns only
+after the commit.
+"""
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
 
-from ..dbutil import insert_for
 from ..errors import ApiError
 from ..extensions import db
 from ..models import CATEGORIES, BannerVersion, ConsentRecord, VisitorConsent, utcnow
 from ..useragent import parse_device
+from . import batching
+from .batching import REPLAY, ConsentWrite
 from .privacy import anonymise_ip
 from .sites import SiteSettings
 from .versions import material_version_number, published_version
-
-record_table = ConsentRecord.__table__
-state_table = VisitorConsent.__table__
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,25 @@ def _replayed(site_id: int, key: str) -> dict | None:
                    record.recorded_at + timedelta(days=lifetime), record.recorded_at)
 
 
+def _write(write: ConsentWrite) -> str:
+    """WRITTEN or REPLAY once committed; IntegrityError when a unique key collided."""
+    committer = batching.committer()
+    if committer is not None:
+        # Give the session's connection back first (it may hold one from cache loads):
+        # threads waiting on the writer while holding connections could drain the pool
+        # the writer needs. Committing is what the direct path does anyway.
+        if db.session().in_transaction():
+            db.session.commit()
+        return committer.submit(write)
+    try:
+        outcome = batching.write_one(db.session.connection(), write)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise
+    return outcome
+
+
 def record_consent(site: SiteSettings, data: dict, client: ClientInfo,
                    secret: str) -> tuple[dict, bool]:
     """Store one decision; returns (result, created). A replayed idempotency key
@@ -62,9 +84,6 @@ def record_consent(site: SiteSettings, data: dict, client: ClientInfo,
         raise ApiError(422, "This site asks visitors to confirm their age before consenting.",
                        {"age_confirmed": ["Must be true to grant optional categories."]})
     key = data["idempotency_key"]
-    if key and (earlier := _replayed(site.id, key)) is not None:
-        return earlier, False
-
     device = parse_device(client.user_agent)
     now = utcnow()
     expires_at = now + timedelta(days=version.lifetime_days)
@@ -82,21 +101,18 @@ def record_consent(site: SiteSettings, data: dict, client: ClientInfo,
         "ip": anonymise_ip(client.ip, site.ip_mode, site.ip_salt, secret),
         "idempotency_key": key, "client_time": client_time, "recorded_at": now,
     }
-    state = {"consent_record_id": record_id, "banner_version_id": version.id,
+    state = {"site_id": site.id, "visitor_id": data["visitor_id"],
+             "consent_record_id": record_id, "banner_version_id": version.id,
              "version": version.number, **choices, "updated_at": now, "expires_at": expires_at}
-    upsert = insert_for(state_table).values(site_id=site.id, visitor_id=data["visitor_id"],
-                                            **state)
-    upsert = upsert.on_conflict_do_update(index_elements=["site_id", "visitor_id"], set_=state)
     try:
-        db.session.execute(record_table.insert().values(**record))
-        db.session.execute(upsert)
-        db.session.commit()
+        outcome = _write(ConsentWrite(record, state))
     except IntegrityError:
-        # Two deliveries of the same queued choice raced: the first one won.
-        db.session.rollback()
+        # A queued choice delivered twice (maybe concurrently): the first one won.
         if key and (earlier := _replayed(site.id, key)) is not None:
             return earlier, False
         raise
+    if outcome == REPLAY:  # the group committer found the key already stored
+        return _replayed(site.id, key), False
     return _result(record_id, data["visitor_id"], version.number, choices, expires_at, now), True
 
 

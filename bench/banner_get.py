@@ -1,0 +1,36 @@
+"""GET /v1/sites/demo-electronics/banner?lang=ar vs a bare Flask endpoint of the same size.
+
+    .venv/bin/python bench/banner_get.py [--workers 2 --threads 8 --connections 32 ...]
+
+Both servers run under the same gunicorn settings; wrk runs alternate between them
+and the medians give the ratio (target >= 0.8x).
+"""
+import tempfile
+import urllib.request
+
+from harness import BENCH, alternate, arguments, gunicorn, prepare_database, report
+
+PATH = "/v1/sites/demo-electronics/banner?lang=ar"
+TARGET = 0.8
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0]).parse_args()
+    env = prepare_database(args.database_url)
+    with gunicorn("wsgi:app", args, env, probe=PATH) as ours, \
+            tempfile.NamedTemporaryFile(suffix=".json") as body_file:
+        body = urllib.request.urlopen(ours + PATH).read()
+        body_file.write(body)
+        body_file.flush()
+        with gunicorn("baseline_app:app", args, {**env, "BASELINE_BODY_FILE": body_file.name},
+                      pythonpath=BENCH, probe="/banner") as bare:
+            print(f"banner body {len(body)} bytes; gunicorn -w {args.workers} -k gthread "
+                  f"--threads {args.threads}; wrk -t{args.wrk_threads} -c{args.connections} "
+                  f"-d{args.duration}s x {args.rounds} rounds")
+            medians = alternate({"banner GET": (ours + PATH, None),
+                                 "bare Flask": (bare + "/banner", None)}, args)
+    report(medians, "banner GET", "bare Flask", "banner GET / bare Flask", TARGET)
+
+
+if __name__ == "__main__":
+    main()

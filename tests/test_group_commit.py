@@ -1,0 +1,205 @@
+"""Group commit: concurrent consent writes share a commit, each gets its own outcome."""
+import threading
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import NullPool
+
+from banner.extensions import db
+from banner.models import BannerVersion, ConsentRecord, VisitorConsent, utcnow
+from banner.services import batching
+from banner.services.batching import REPLAY, WRITTEN, ConsentWrite, GroupCommitter
+from tests.helpers import ALL, NONE, consent, post_consent
+
+
+def post_all(app, bodies, site_key="test-store"):
+    """POST every body from its own thread, all released at once; responses in order."""
+    responses = [None] * len(bodies)
+    start = threading.Barrier(len(bodies))
+
+    def post(i):
+        with app.test_client() as client:
+            start.wait()
+            responses[i] = post_consent(client, site_key, bodies[i])
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+def count(model) -> int:
+    db.session.rollback()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.fixture
+def make_write(site):
+    version_id = db.session.scalar(sa.select(BannerVersion.id).filter_by(site_id=site.id))
+
+    def make(visitor=None, key=None, choices=NONE, at=None):
+        at = at or utcnow()
+        record_id, visitor = uuid.uuid4(), visitor or uuid.uuid4()
+        record = {"id": record_id, "site_id": site.id, "visitor_id": visitor,
+                  "banner_version_id": version_id, "action": "custom", **choices,
+                  "language": "ar", "source": "banner", "age_confirmed": None, "gpc": False,
+                  "page_url": None, "country": None, "device_type": "other",
+                  "browser_family": "Other", "os_family": "Other", "ip": None,
+                  "idempotency_key": key, "client_time": None, "recorded_at": at}
+        state = {"site_id": site.id, "visitor_id": visitor, "consent_record_id": record_id,
+                 "banner_version_id": version_id, "version": 1, **choices,
+                 "updated_at": at, "expires_at": at + timedelta(days=180)}
+        return ConsentWrite(record, state)
+    return make
+
+
+@pytest.fixture
+def fresh_connection(database_url):
+    """A connection of its own: it sees only what was committed."""
+    engine = sa.create_engine(database_url, poolclass=NullPool)
+    with engine.connect() as conn:
+        yield conn
+    engine.dispose()
+
+
+def test_concurrent_posts_each_get_their_own_record(app, site):
+    bodies = [consent(action="accept_all", choices=ALL) if i % 2 else consent()
+              for i in range(24)]
+    responses = post_all(app, bodies)
+    assert [r.status_code for r in responses] == [201] * 24
+    records = {str(r.id): r for r in db.session.scalars(sa.select(ConsentRecord))}
+    assert len(records) == 24
+    for body, response in zip(bodies, responses):
+        assert response.json["visitor_id"] == body["visitor_id"]
+        assert response.json["choices"] == body["choices"]
+        assert str(records[response.json["consent_id"]].visitor_id) == body["visitor_id"]
+    assert count(VisitorConsent) == 24
+
+
+def test_a_key_replayed_concurrently_is_written_once(app, site):
+    body = consent(idempotency_key="queued-choice-race")
+    responses = post_all(app, [body] * 8)
+    assert sorted(r.status_code for r in responses) == [200] * 7 + [201]
+    assert len({r.get_data() for r in responses}) == 1
+    assert count(ConsentRecord) == 1 and count(VisitorConsent) == 1
+
+
+def test_same_visitor_twice_in_one_batch_keeps_the_latest(ctx, make_write):
+    visitor, now = uuid.uuid4(), utcnow()
+    first = make_write(visitor, choices=ALL, at=now)
+    latest = make_write(visitor, choices=NONE, at=now + timedelta(milliseconds=1))
+    with db.engine.begin() as conn:
+        assert batching.write_batch(conn, [latest, first]) == [WRITTEN, WRITTEN]
+    state = db.session.get(VisitorConsent, (first.record["site_id"], visitor))
+    assert state.consent_record_id == latest.record["id"] and state.analytics is False
+    assert count(ConsentRecord) == 2
+
+
+def test_a_key_twice_in_one_batch_or_already_stored_is_a_replay(ctx, make_write):
+    stored = make_write(key="stored-key-0001")
+    with db.engine.begin() as conn:
+        batching.write_one(conn, stored)
+    batch = [make_write(key="batch-key-0001"), make_write(key="batch-key-0001"),
+             make_write(key="stored-key-0001"), make_write()]
+    with db.engine.begin() as conn:
+        assert batching.write_batch(conn, batch) == [WRITTEN, REPLAY, REPLAY, WRITTEN]
+    ids = set(db.session.scalars(sa.select(ConsentRecord.id)))
+    assert ids == {stored.record["id"], batch[0].record["id"], batch[3].record["id"]}
+    assert count(VisitorConsent) == 3
+
+
+@pytest.fixture
+def gated_committer(ctx, monkeypatch):
+    """A committer whose first batch waits for the gate: later items pile up behind it."""
+    gate, entered = threading.Event(), threading.Event()
+    real = batching.write_batch
+
+    def write_batch(conn, writes):
+        entered.set()
+        assert gate.wait(10)
+        return real(conn, writes)
+    monkeypatch.setattr(batching, "write_batch", write_batch)
+    committer = GroupCommitter(db.engine)
+    yield committer, gate, entered
+    gate.set()
+    committer.stop()
+
+
+def wait_until(condition, timeout=5.0):
+    """Poll a condition that has no event to wait on (items entering the queue)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.001)
+
+
+def submit_in_thread(committer, write, outcomes):
+    def run():
+        try:
+            outcomes[id(write)] = committer.submit(write)
+        except Exception as exc:
+            outcomes[id(write)] = exc
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_queued_writes_share_one_commit_and_answer_after_it(gated_committer, make_write,
+                                                             fresh_connection):
+    committer, gate, entered = gated_committer
+    outcomes = {}
+    first = submit_in_thread(committer, make_write(), outcomes)
+    assert entered.wait(5)
+    writes = [make_write() for _ in range(10)]
+    threads = [submit_in_thread(committer, write, outcomes) for write in writes]
+    wait_until(lambda: committer.queued() == len(writes))
+    assert all(t.is_alive() for t in [first, *threads])  # nobody answered before the commit
+    gate.set()
+    for thread in [first, *threads]:
+        thread.join(5)
+    assert committer.batches == 2  # the gated one, then the ten queued behind it
+    assert [outcomes[id(w)] for w in writes] == [WRITTEN] * 10
+    visible = set(fresh_connection.scalars(sa.select(ConsentRecord.id)))
+    assert {w.record["id"] for w in writes} <= visible
+
+
+def test_a_failing_batch_falls_back_to_one_write_each(gated_committer, make_write):
+    committer, gate, entered = gated_committer
+    outcomes = {}
+    first = submit_in_thread(committer, make_write(), outcomes)
+    assert entered.wait(5)
+    good = [make_write(), make_write()]
+    bad = make_write()
+    bad.record["banner_version_id"] = bad.state["banner_version_id"] = 10**6  # no such version
+    threads = [submit_in_thread(committer, write, outcomes) for write in [good[0], bad, good[1]]]
+    wait_until(lambda: committer.queued() == 3)
+    gate.set()
+    for thread in [first, *threads]:
+        thread.join(5)
+    assert [outcomes[id(w)] for w in good] == [WRITTEN, WRITTEN]
+    assert isinstance(outcomes[id(bad)], IntegrityError)
+    assert count(ConsentRecord) == 3  # the first and the two good ones
+
+
+def test_the_response_comes_after_the_commit(app, site, fresh_connection):
+    visitor = str(uuid.uuid4())
+    with app.test_client() as client:
+        response = post_consent(client, "test-store", consent(visitor_id=visitor))
+    assert response.status_code == 201
+    row = fresh_connection.execute(sa.select(ConsentRecord.id, ConsentRecord.visitor_id)).one()
+    assert (str(row.id), str(row.visitor_id)) == (response.json["consent_id"], visitor)
+
+
+def test_group_commit_can_be_switched_off(make_app, site):
+    other = make_app(CONSENT_GROUP_COMMIT=False)
+    with other.app_context():
+        response = post_consent(other.test_client(), "test-store", consent())
+        assert response.status_code == 201
+        assert batching.committer() is None
+        assert "consent_group_commit" not in other.extensions
+    assert count(ConsentRecord) == 1
