@@ -6,6 +6,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, snippet
+from .sessions import StatelessApiSessionInterface
 from .api import health, openapi, public
 from .config import Config
 from .extensions import db, limiter, migrate
@@ -17,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
     app.config.from_object(Config)
     app.json.sort_keys = False  # keep documents in the order they were written
+    app.session_interface = StatelessApiSessionInterface()
     if config:
         app.config.from_mapping(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

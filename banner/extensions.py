@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and attached in create_app."""
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -24,3 +25,10 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)  # SQLite needs batch ALTERs
 limiter = Limiter(key_func=get_remote_address)
+
+
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    # Limits guard writes; reads (banner, state, snippet) are cacheable and cheap, and
+    # skipping the limiter's bookkeeping keeps the banner GET close to a bare response.
+    return request.method in ("GET", "HEAD", "OPTIONS")

@@ -1,4 +1,5 @@
 """Request and response schemas of the public API."""
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate,
@@ -93,11 +94,16 @@ class ImpressionInSchema(Schema):
     language = fields.String(required=True, validate=LANGUAGE)
 
 
+LANG_PARAM = re.compile(r"^[A-Za-z]{2}([-_][A-Za-z0-9]{1,8})*$")
+
+
 class LanguageQuerySchema(Schema):
+    """Documents ?lang= in OpenAPI; the banner view checks LANG_PARAM directly (hot path)."""
+
     class Meta:
         unknown = EXCLUDE  # cache-busting parameters (?v=...) are harmless
 
-    lang = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z]{2}([-_][A-Za-z0-9]{1,8})*$"))
+    lang = fields.String(load_default=None, validate=validate.Regexp(LANG_PARAM))
 
 
 def _iso(value) -> str | None:
@@ -127,4 +133,3 @@ consent_in = ConsentInSchema()
 consent_out = ConsentOutSchema()
 impression_in = ImpressionInSchema()
 state_out = ConsentStateOutSchema()
-language_query = LanguageQuerySchema()

@@ -12,6 +12,8 @@ def test_public_writes_are_rate_limited_per_client(make_app, site, row_counts):
     assert set(refused.json) == {"code", "name", "description", "errors"}
     assert "Retry-After" in refused.headers
     assert row_counts() == before
+    # Reads are cacheable and never limited, even for a client past its write limit.
+    assert client.get("/v1/sites/test-store/banner").status_code == 200
     other_client = post_consent(client, "test-store", consent(),
                                 remote_addr="10.0.0.9")
     assert other_client.status_code == 201

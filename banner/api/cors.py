@@ -2,7 +2,7 @@
 from flask import Response, request
 
 from ..errors import ApiError
-from ..services.sites import SiteSettings
+from ..services.sites import SiteSettings, site_settings
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 ALLOWED_HEADERS = "Content-Type, If-None-Match"
@@ -23,9 +23,17 @@ def require_allowed_origin(site: SiteSettings) -> None:
         raise ApiError(403, f"Origin {origin} is not allowed for this site.")
 
 
-def add_cors_headers(response: Response, site: SiteSettings) -> Response:
+def add_cors_headers(response: Response, site_key: str | None) -> Response:
+    """Vary on Origin always (caches must key on it); allow the origin if the site lists it."""
+    vary = response.headers.get("Vary")  # plain strings: this runs on every API response
+    response.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"
     origin = request.headers.get("Origin")
-    response.vary.add("Origin")
+    if origin is None or site_key is None:
+        return response
+    try:
+        site = site_settings(site_key)
+    except ApiError:
+        return response
     if origin_allowed(site, origin):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Expose-Headers"] = "ETag"

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, request
 
 from ..errors import ApiError
 from ..extensions import limiter
-from ..schemas import consent_in, consent_out, impression_in, language_query, state_out
+from ..schemas import LANG_PARAM, consent_in, consent_out, impression_in, state_out
 from ..services import consents, impressions
 from ..services.banners import render_banner
 from ..services.privacy import clean_country
@@ -22,12 +22,7 @@ def _public_limit() -> str:
 
 @bp.after_request
 def cors(response):
-    site_key = (request.view_args or {}).get("site_key")
-    try:
-        site = site_settings(site_key) if site_key else None
-    except ApiError:
-        site = None
-    return add_cors_headers(response, site) if site else response
+    return add_cors_headers(response, (request.view_args or {}).get("site_key"))
 
 
 def _client() -> consents.ClientInfo:
@@ -44,17 +39,16 @@ def _no_store(response):
 
 @bp.get("/banner")
 def get_banner(site_key: str):
+    # The busiest endpoint: headers are prepared once per rendering, not per request.
     site = site_settings(site_key)
-    lang = language_query.load(request.args)["lang"]
+    lang = request.args.get("lang")
+    if lang is not None and not LANG_PARAM.match(lang):
+        raise ApiError(422, "The request is not valid.", {"lang": ["Not a language tag."]})
     rendered = render_banner(site, lang.lower() if lang else None)
-    response = current_app.response_class(rendered.body, mimetype="application/json")
-    response.set_etag(rendered.etag)
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config["BANNER_MAX_AGE"]
-    response.cache_control.stale_while_revalidate = \
-        current_app.config["BANNER_STALE_WHILE_REVALIDATE"]
-    response.headers["Content-Language"] = rendered.language
-    return response.make_conditional(request)
+    if rendered.quoted_etag in request.headers.get("If-None-Match", ""):
+        return current_app.response_class(status=304, headers=rendered.headers)
+    return current_app.response_class(rendered.body, headers=rendered.headers,
+                                      mimetype="application/json")
 
 
 @bp.post("/consents")

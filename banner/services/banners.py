@@ -7,6 +7,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from flask import current_app
+
 from ..cache import app_cache
 from ..documents import RTL_LANGUAGES
 from ..errors import ApiError
@@ -18,8 +20,9 @@ from .versions import latest_published, material_version_number
 @dataclass(frozen=True)
 class RenderedBanner:
     body: bytes
-    etag: str
+    quoted_etag: str
     language: str
+    headers: tuple[tuple[str, str], ...]
 
 
 def resolve_language(requested: str | None, offered: list[str], site_default: str) -> str:
@@ -65,8 +68,13 @@ def render_banner(site: SiteSettings, requested_language: str | None) -> Rendere
         material = material_version_number(site.id) or version.number
         payload = localise(site.site_key, version.number, material, document, language)
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        etag = hashlib.sha256(body).hexdigest()[:32]
-        return RenderedBanner(body, etag, language)
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        config = current_app.config
+        cache_control = (f"public, max-age={config['BANNER_MAX_AGE']}, "
+                         f"stale-while-revalidate={config['BANNER_STALE_WHILE_REVALIDATE']}")
+        headers = (("ETag", etag), ("Cache-Control", cache_control),
+                   ("Content-Language", language))
+        return RenderedBanner(body, etag, language, headers)
 
     rendered = app_cache("banners").get_or_set((site.id, requested_language), render)
     if rendered is None:
