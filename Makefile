@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: demo test install chromium serve bench bench-banner bench-consent bench-snippet clean
+.PHONY: demo test install chromium wrk serve bench bench-banner bench-consent bench-snippet clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -26,6 +26,12 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# The load generator of the HTTP benches.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benches"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+
 demo: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask banner seed-demo
@@ -43,10 +49,10 @@ test: install chromium
 
 bench: bench-banner bench-consent bench-snippet
 
-bench-banner: install
+bench-banner: install wrk
 	$(BIN)/python bench/banner_get.py
 
-bench-consent: install
+bench-consent: install wrk
 	$(BIN)/python bench/consent_post.py
 
 bench-snippet: install chromium

@@ -119,7 +119,9 @@ def wrk(url: str, args, duration: int | None = None, script: Path | None = None)
     if script:
         command += ["-s", str(script)]
     out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
+    if len(latency) < 2:  # no latency table: wrk got no answers at all
+        raise SystemExit(f"wrk measured nothing on {url}:\n{out}")
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),

@@ -13,6 +13,7 @@ from ..cache import app_cache
 from ..documents import RTL_LANGUAGES
 from ..errors import ApiError
 from ..models import CATEGORIES
+from .markup import render_markup
 from .sites import SiteSettings
 from .versions import latest_published, material_version_number
 
@@ -38,7 +39,7 @@ def resolve_language(requested: str | None, offered: list[str], site_default: st
 def localise(site_key: str, number: int, material: int, document: dict, language: str) -> dict:
     texts = dict(document["texts"][language])
     category_texts = texts.pop("categories")
-    return {
+    banner = {
         "site": site_key,
         "version": number,
         "material_version": material,
@@ -54,6 +55,9 @@ def localise(site_key: str, number: int, material: int, document: dict, language
         "policy_url": document["policy_url"],
         "contact": document["contact"],
     }
+    # The look travels with the banner (cached like it): the snippet only wires it up.
+    banner["markup"] = render_markup(banner)
+    return banner
 
 
 def render_banner(site: SiteSettings, requested_language: str | None) -> RenderedBanner:

@@ -1,6 +1,6 @@
 """Recording consent: an append-only record plus the visitor's current state.
 
-Rows are written by the process's group committer (services/batching.py), or in the
+Rows are written by the process's group committer (services/batching.py, SQL in services/consent_rows.py), or in the
 request itself when CONSENT_GROUP_COMMIT is off; either way the request returns only
 after the commit.
 """

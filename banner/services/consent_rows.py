@@ -1,0 +1,129 @@
+"""The SQL of consent writes: one record plus the visitor's current state, alone or
+as a batch (one PostgreSQL statement; portable statements elsewhere)."""
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from ..models import ConsentRecord, VisitorConsent
+
+record_table = ConsentRecord.__table__
+state_table = VisitorConsent.__table__
+# Compiled once and run with plain parameter dicts: building .values(**row) per request
+# cost more CPU than the database round trips (a cache key for every literal).
+record_insert = record_table.insert()
+WRITTEN, REPLAY = "written", "replay"
+
+
+@dataclass(frozen=True)
+class ConsentWrite:
+    """One consent_record row and the visitor_consent row it makes current."""
+
+    record: dict
+    state: dict
+
+    @property
+    def key(self) -> tuple:
+        return self.record["site_id"], self.record["idempotency_key"]
+
+
+@lru_cache(maxsize=None)
+def _state_upsert(dialect: str):
+    """INSERT ... ON CONFLICT (site_id, visitor_id) DO UPDATE, for one row or many."""
+    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(state_table)
+    return upsert.on_conflict_do_update(
+        index_elements=["site_id", "visitor_id"],
+        set_={c.name: upsert.excluded[c.name] for c in state_table.c if not c.primary_key})
+
+
+def write_one(conn: Connection, write: ConsentWrite) -> str:
+    """Insert the record and upsert the state; a known idempotency key raises IntegrityError."""
+    conn.execute(record_insert, write.record)
+    conn.execute(_state_upsert(conn.dialect.name), write.state)
+    return WRITTEN
+
+
+def _pg_batch_sql() -> str:
+    """One PostgreSQL statement for a whole batch, its size carried by arrays (so it is
+    prepared once): insert the records, skipping stored idempotency keys, upsert each
+    visitor's latest state from the inserted ones, return the inserted ids."""
+    records = [c.name for c in record_table.c]
+    states = [c.name for c in state_table.c]
+    types = {c.name: c.type.compile(dialect=postgresql.dialect()) for c in
+             [*record_table.c, *state_table.c]}
+    # Casting to VARCHAR(n) would silently truncate: cast to the unbounded type instead.
+    types = {name: "uuid" if kind == "UUID" else kind.split("(")[0]
+             for name, kind in types.items()}
+    given = records + [name for name in ("version", "expires_at") if name not in records]
+    arrays = ", ".join(f"%({name})s::{types[name]}[]" for name in given)
+    picked = {"consent_record_id": "i.id", "updated_at": "i.recorded_at"}
+    updated = ", ".join(f"{name} = excluded.{name}" for name in states
+                        if name not in ("site_id", "visitor_id"))
+    return f"""
+WITH i AS (SELECT * FROM unnest({arrays}) WITH ORDINALITY AS t({", ".join(given)}, n)),
+rec AS (
+  INSERT INTO {record_table.name} ({", ".join(records)})
+  SELECT {", ".join(records)} FROM i ORDER BY n
+  ON CONFLICT (site_id, idempotency_key) DO NOTHING
+  RETURNING id
+), state AS (
+  INSERT INTO {state_table.name} ({", ".join(states)})
+  SELECT DISTINCT ON (i.site_id, i.visitor_id)
+    {", ".join(picked.get(name, "i." + name) for name in states)}
+  FROM i JOIN rec ON rec.id = i.id
+  ORDER BY i.site_id, i.visitor_id, i.recorded_at DESC, i.n DESC
+  ON CONFLICT (site_id, visitor_id) DO UPDATE SET {updated}
+)
+SELECT id FROM rec"""
+
+
+PG_BATCH = _pg_batch_sql()
+
+
+def write_batch(conn: Connection, writes: list[ConsentWrite]) -> list[str]:
+    """Many writes in the caller's transaction, outcomes in order: a key already stored
+    (or earlier in the batch) makes a REPLAY that writes nothing; each visitor's state
+    is upserted once, to the latest of the batch."""
+    outcomes, fresh, seen = [], [], set()
+    for write in writes:
+        duplicate = write.key[1] is not None and write.key in seen
+        seen.add(write.key)
+        outcomes.append(REPLAY if duplicate else WRITTEN)
+        if not duplicate:
+            fresh.append(write)
+    written = (_write_batch_pg if conn.dialect.name == "postgresql" else _write_batch_core)(
+        conn, fresh)
+    return [outcome if id(write) in written else REPLAY
+            for write, outcome in zip(writes, outcomes)]
+
+
+def _write_batch_pg(conn: Connection, writes: list[ConsentWrite]) -> set:
+    """The writes actually inserted, in one round trip."""
+    params = {name: [w.record[name] for w in writes] for name in writes[0].record}
+    params["version"] = [w.state["version"] for w in writes]
+    params["expires_at"] = [w.state["expires_at"] for w in writes]
+    inserted = {row[0] for row in conn.exec_driver_sql(PG_BATCH, params)}
+    return {id(w) for w in writes if w.record["id"] in inserted}
+
+
+def _write_batch_core(conn: Connection, writes: list[ConsentWrite]) -> set:
+    """The same with portable statements (SQLite): look the keys up, then executemany."""
+    keys = {w.key for w in writes if w.key[1] is not None}
+    stored = set()
+    if keys:
+        rows = conn.execute(select(record_table.c.site_id, record_table.c.idempotency_key).where(
+            record_table.c.site_id.in_({site for site, _ in keys}),
+            record_table.c.idempotency_key.in_({key for _, key in keys})))
+        stored = {tuple(row) for row in rows} & keys
+    writes = [w for w in writes if w.key not in stored]
+    latest = {}
+    for write in writes:
+        visitor = (write.state["site_id"], write.state["visitor_id"])
+        if visitor not in latest or write.state["updated_at"] >= latest[visitor]["updated_at"]:
+            latest[visitor] = write.state
+    if writes:
+        conn.execute(record_insert, [w.record for w in writes])
+        conn.execute(_state_upsert(conn.dialect.name), list(latest.values()))
+    return {id(w) for w in writes}

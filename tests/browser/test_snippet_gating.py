@@ -1,0 +1,182 @@
+"""Gated markup (DESIGN.md section 5): nothing runs before its category is granted,
+scripts run in document order and only once, and tracker scripts other apps add later
+are held back the same way."""
+import pytest
+
+from tests.browser.conftest import (TAG_SRC, banner_button, gated, gated_inline, marker, ran,
+                                    tracker_cookies, wait_banner, wait_decided, wait_ran)
+
+pytestmark = pytest.mark.browser
+
+AD_PIXEL_IMG = "https://www.facebook.com/tr?id=1&ev=PageView&noscript=1"
+FRAME = "http://shop.localhost/frame"
+
+# One of everything a store gates: external tags, an inline pixel, an embed, a pixel image.
+EVERYTHING = (gated("google-analytics") + gated("meta") + gated("microsoft-uet")
+              + gated_inline("advertising", marker("inline-pixel"))
+              + f'<iframe data-consent="functional" data-src="{FRAME}"></iframe>'
+              + f'<img data-consent="advertising" data-src="{AD_PIXEL_IMG}" alt="">')
+
+
+def requested(network, url: str) -> bool:
+    return url in network.urls
+
+
+def assert_nothing_ran(page, context, network):
+    assert network.trackers == []
+    assert ran(page) == []
+    assert tracker_cookies(context) == set()
+    assert page.locator("iframe").get_attribute("src") is None
+    assert page.locator("img").get_attribute("src") is None
+    assert not requested(network, FRAME) and not requested(network, AD_PIXEL_IMG)
+
+
+def test_nothing_loads_before_a_choice(page, context, network, shop_site, store_page, store_pages):
+    shop_site()
+    store_pages["/frame"] = "<p>video</p>"
+    page.goto(store_page(EVERYTHING))
+    wait_banner(page)
+    page.wait_for_timeout(300)
+    assert_nothing_ran(page, context, network)
+
+
+def test_reject_all_loads_no_tracker(page, context, network, shop_site, store_page, store_pages):
+    shop_site()
+    store_pages["/frame"] = "<p>video</p>"
+    page.goto(store_page(EVERYTHING))
+    banner_button(page, "reject-all").click()
+    wait_decided(page)
+    page.wait_for_timeout(300)
+    assert_nothing_ran(page, context, network)
+
+
+def test_analytics_only_loads_google_analytics_and_no_ad_pixel(page, context, network, shop_site,
+                                                                store_page):
+    shop_site()
+    page.goto(store_page(gated("google-analytics") + gated("meta") + gated("google-ads")
+                         + gated_inline("advertising", marker("inline-pixel"))))
+    banner_button(page, "customize").click()
+    page.locator('#consent-banner input[data-category="analytics"]').check()
+    banner_button(page, "save").click()
+    wait_ran(page, "google-analytics")
+    page.wait_for_timeout(300)
+    assert network.trackers == ["google-analytics"]
+    assert ran(page) == ["google-analytics"]
+    assert tracker_cookies(context) == {"_ga"}
+
+
+def test_accept_all_runs_every_gated_script_in_document_order(page, network, shop_site, store_page):
+    shop_site()
+    # Inline markers between external tags of different hosts and categories: if external
+    # scripts did not wait for each other (or inline ones for them), the order would break.
+    page.goto(store_page(
+        gated_inline("functional", marker("one")) + gated("google-analytics")
+        + gated_inline("analytics", marker("two")) + gated("meta")
+        + gated_inline("advertising", marker("three")) + gated("microsoft-uet")
+        + gated("tiktok") + gated_inline("functional", marker("four")) + gated("snapchat")))
+    banner_button(page, "accept-all").click()
+    wait_ran(page, "snapchat")
+    assert ran(page) == ["one", "google-analytics", "two", "meta", "three", "microsoft-uet",
+                         "tiktok", "four", "snapchat"]
+    assert network.trackers == ["google-analytics", "meta", "microsoft-uet", "tiktok", "snapchat"]
+
+
+def test_inline_script_runs_once_granted_with_its_nonce(page, shop_site, store_page):
+    shop_site()
+    # A strict CSP header: only scripts carrying the nonce may run, so the executed copy
+    # must carry the nonce of the gated original (which the browser hides from attributes).
+    page.goto(store_page(
+        gated_inline("advertising",
+                     marker("pixel") + " window.__nonce = document.currentScript.nonce;",
+                     ' nonce="n0nce"'),
+        tag_attrs=' nonce="n0nce"',
+        headers={"Content-Security-Policy": "script-src 'nonce-n0nce'"}))
+    wait_banner(page)
+    page.wait_for_timeout(300)
+    assert ran(page) == []
+    page.evaluate("ConsentBanner.set({advertising: true})")
+    wait_ran(page, "pixel")
+    assert page.evaluate("window.__nonce") == "n0nce"
+
+
+def test_gated_element_never_runs_twice(page, network, shop_site, store_page):
+    shop_site()
+    page.goto(store_page(gated("google-analytics")
+                         + gated_inline("analytics", marker("inline"))))
+    page.evaluate("ConsentBanner.acceptAll()")
+    wait_ran(page, "inline")
+    wait_ran(page, "google-analytics")
+    page.evaluate("ConsentBanner.set({analytics: true, functional: true})")
+    page.evaluate("ConsentBanner.rejectAll()")
+    page.evaluate("ConsentBanner.acceptAll()")
+    page.wait_for_timeout(300)
+    assert sorted(ran(page)) == ["google-analytics", "inline"]
+    assert network.trackers == ["google-analytics"]
+
+
+def test_iframe_and_image_get_their_src_only_once_their_category_is_granted(
+        page, network, shop_site, store_page, store_pages):
+    shop_site()
+    store_pages["/frame"] = "<p>video</p>"
+    page.goto(store_page(f'<iframe data-consent="functional" data-src="{FRAME}"></iframe>'
+                         f'<img data-consent="advertising" data-src="{AD_PIXEL_IMG}" alt="">'))
+    wait_banner(page)
+    assert page.locator("iframe").get_attribute("src") is None
+    assert page.locator("img").get_attribute("src") is None
+
+    with page.expect_request(FRAME):
+        page.evaluate("ConsentBanner.set({functional: true})")
+    assert page.locator("iframe").get_attribute("src") == FRAME
+    page.wait_for_timeout(300)
+    assert page.locator("img").get_attribute("src") is None
+    assert not requested(network, AD_PIXEL_IMG)
+
+    with page.expect_request(AD_PIXEL_IMG):
+        page.evaluate("ConsentBanner.set({advertising: true})")
+    assert page.locator("img").get_attribute("src") == AD_PIXEL_IMG
+
+
+INSERT_LATER = {
+    "src property": "s.src = url",
+    "setAttribute": "s.setAttribute('src', url)",
+}
+
+
+@pytest.mark.parametrize("how", INSERT_LATER)
+def test_tracker_script_added_later_is_held_until_advertising_is_granted(
+        page, network, shop_site, store_page, how):
+    shop_site()
+    page.goto(store_page())
+    wait_banner(page)
+    page.evaluate(f"""url => {{
+        const s = document.createElement('script');
+        {INSERT_LATER[how]};
+        document.head.appendChild(s);
+    }}""", TAG_SRC["meta"])
+    page.wait_for_timeout(300)
+    assert network.trackers == []
+    assert ran(page) == []
+
+    page.evaluate("ConsentBanner.set({analytics: true})")
+    page.wait_for_timeout(300)
+    assert network.trackers == []
+
+    page.evaluate("ConsentBanner.set({advertising: true})")
+    wait_ran(page, "meta")
+    assert network.trackers == ["meta"]
+
+
+def test_script_of_an_unknown_host_is_not_held(page, shop_site, store_page):
+    shop_site()
+    widget = "https://cdn.reviews-widget.example/widget.js"
+    page.route(widget, lambda route: route.fulfill(
+        status=200, content_type="text/javascript", body=marker("widget")))
+    page.goto(store_page())
+    wait_banner(page)
+    page.evaluate("""url => {
+        const s = document.createElement('script');
+        s.src = url;
+        document.head.appendChild(s);
+    }""", widget)
+    wait_ran(page, "widget")
+    assert page.evaluate("ConsentBanner.get()") is None
