@@ -26,6 +26,16 @@ def _database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+def close_app(app) -> None:
+    """Close every connection the app holds: its pool and its group committer's."""
+    committer = app.extensions.get("consent_group_commit")
+    if committer is not None:
+        committer.stop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     return _database_url(tmp_path_factory)
@@ -39,9 +49,7 @@ def app(database_url):
         db.drop_all()
         db.create_all()
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture
@@ -55,9 +63,7 @@ def make_app(database_url):
         return made[-1]
     yield make
     for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(other)
 
 
 @pytest.fixture(autouse=True)

@@ -113,9 +113,41 @@ def test_a_key_twice_in_one_batch_or_already_stored_is_a_replay(ctx, make_write)
     assert count(VisitorConsent) == 3
 
 
+def stored_row(model, key) -> dict:
+    row = db.session.get(model, key)
+    return {column.name: getattr(row, column.name) for column in model.__table__.c}
+
+
+def test_a_batch_stores_each_column_exactly_as_a_single_write(ctx, make_write):
+    """The batch travels as JSON: every type must come back as written alone."""
+    now = utcnow()
+    filled = {"age_confirmed": True, "gpc": True, "country": "SA", "ip": "203.0.113.0",
+              "page_url": "https://store.example/\u0645\u0646\u062a\u062c?q=\"x\"&a=1\\",
+              "browser_family": "Mobile Safari", "client_time": now - timedelta(seconds=3),
+              "recorded_at": now.replace(microsecond=0)}
+    alone, batched = make_write(choices=ALL), make_write(choices=ALL)
+    for write in (alone, batched):
+        write.record.update(filled)
+        write.state["updated_at"] = filled["recorded_at"]
+    with db.engine.begin() as conn:
+        batching.write_one(conn, alone)
+    with db.engine.begin() as conn:
+        assert batching.write_batch(conn, [batched]) == [WRITTEN]
+    db.session.rollback()
+    ignored = {"id", "visitor_id"}
+    got = stored_row(ConsentRecord, batched.record["id"])
+    assert got == {**stored_row(ConsentRecord, alone.record["id"]),
+                   **{name: got[name] for name in ignored}}
+    assert {name: got[name] for name in filled} == filled
+    site_id = batched.state["site_id"]
+    state = stored_row(VisitorConsent, (site_id, batched.state["visitor_id"]))
+    assert state == batched.state
+
+
 @pytest.fixture
-def gated_committer(ctx, monkeypatch):
-    """A committer whose first batch waits for the gate: later items pile up behind it."""
+def gated_committer(ctx, monkeypatch, request):
+    """A committer whose first batch waits for the gate: later items pile up behind it.
+    Parametrize it indirectly with a timeout to shorten the waits."""
     gate, entered = threading.Event(), threading.Event()
     real = batching.write_batch
 
@@ -124,7 +156,7 @@ def gated_committer(ctx, monkeypatch):
         assert gate.wait(10)
         return real(conn, writes)
     monkeypatch.setattr(batching, "write_batch", write_batch)
-    committer = GroupCommitter(db.engine)
+    committer = GroupCommitter(db.engine, timeout=getattr(request, "param", 30.0))
     yield committer, gate, entered
     gate.set()
     committer.stop()
@@ -184,6 +216,43 @@ def test_a_failing_batch_falls_back_to_one_write_each(gated_committer, make_writ
     assert [outcomes[id(w)] for w in good] == [WRITTEN, WRITTEN]
     assert isinstance(outcomes[id(bad)], IntegrityError)
     assert count(ConsentRecord) == 3  # the first and the two good ones
+
+
+def test_rows_past_the_batch_limit_go_with_the_next_leader(ctx, make_write):
+    committer = GroupCommitter(db.engine, max_batch=2)
+    writes = [make_write() for _ in range(20)]
+    outcomes, start = {}, threading.Barrier(len(writes))
+
+    def run(write):
+        start.wait()
+        outcomes[id(write)] = committer.submit(write)
+    threads = [threading.Thread(target=run, args=(write,)) for write in writes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    committer.stop()
+    assert [outcomes.get(id(w)) for w in writes] == [WRITTEN] * 20
+    assert 10 <= committer.batches <= 20 and committer.queued() == 0
+    assert count(ConsentRecord) == 20
+
+
+@pytest.mark.parametrize("gated_committer", [0.3], indirect=True)
+def test_a_write_that_waited_too_long_leaves_the_queue_and_the_next_one_goes(
+        gated_committer, make_write):
+    committer, gate, entered = gated_committer
+    outcomes = {}
+    first = submit_in_thread(committer, make_write(), outcomes)
+    assert entered.wait(5)
+    late = make_write()
+    with pytest.raises(TimeoutError):
+        committer.submit(late)
+    assert committer.queued() == 0
+    gate.set()
+    first.join(5)
+    assert committer.submit(make_write()) == WRITTEN  # not stuck behind the one that left
+    assert late.record["id"] not in set(db.session.scalars(sa.select(ConsentRecord.id)))
+    assert count(ConsentRecord) == 2
 
 
 def test_the_response_comes_after_the_commit(app, site, fresh_connection):

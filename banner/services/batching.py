@@ -1,19 +1,22 @@
 """Group commit of consent writes: concurrent requests share a transaction and its commit.
 
-Request threads hand their rows to the process's committer and block; one writer
-thread takes everything queued, writes it in one transaction and commits once, then
-wakes each waiting thread with its own outcome. A request therefore answers only after
-its row is durable, while the database pays one commit (one WAL flush) and the process
-one round trip per batch instead of per request. Nobody waits for a batch to fill: the
-writer takes what arrived while the previous commit ran, so a lone request goes at once.
+A request thread with a row to write queues it. If no batch is being written, that
+thread leads: it takes everything queued (its own row first), writes it in one
+transaction, commits once, and wakes each waiting thread with its own outcome. Rows
+queued meanwhile wait for the next leader, the first of them, woken by the one before.
+A request therefore answers only after its row is durable, while the database pays one
+commit (one WAL flush) and the process one round trip per batch instead of per request.
+Nobody waits for a batch to fill, so a lone request goes at once; and a leader needs no
+other thread to be scheduled (a writer thread of its own cost more in handoffs and GIL
+waits than the database round trip it saved).
 
-If a batch fails (a unique violation, a lost connection...), it is rolled back and every
-item is written again in its own transaction, so each request gets the outcome it would
-have had alone. CONSENT_GROUP_COMMIT=0 turns all this off (writes in the request).
+If a batch fails (a lost connection, a row the database refuses...), every item is
+written again in its own transaction, so each request gets the outcome it would have had
+alone. CONSENT_GROUP_COMMIT=0 turns all this off (writes in the request's session).
 """
 import os
-import queue
 import threading
+from collections import deque
 
 from flask import current_app
 from sqlalchemy.engine import Connection, Engine
@@ -27,17 +30,18 @@ _lock = threading.Lock()
 
 
 class _Pending:
-    __slots__ = ("item", "done", "outcome", "error")
+    __slots__ = ("item", "done", "outcome", "error", "leads")
 
     def __init__(self, item):
         self.item = item
         self.done = threading.Event()
         self.outcome = None
         self.error: BaseException | None = None
+        self.leads = False  # woken to write the next batch, not with an outcome
 
 
 class GroupCommitter:
-    """One writer thread (and one connection) per process committing what threads submit."""
+    """Per process: one batch written at a time, on one connection, by a request thread."""
 
     def __init__(self, engine: Engine, max_batch: int = 200, timeout: float = 30.0):
         self.engine = engine
@@ -45,61 +49,97 @@ class GroupCommitter:
         self.timeout = timeout
         self.batches = 0  # committed batches, for tests and curiosity
         self._conn: Connection | None = None
-        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._mutex = threading.Lock()  # guards _waiting and _writing
+        self._waiting: deque[_Pending] = deque()
+        self._writing = False
         self._pid = os.getpid()
-        self._writer = threading.Thread(target=self._run, name="group-commit", daemon=True)
-        self._writer.start()
 
     def submit(self, item: ConsentWrite) -> str:
         """Write item with the next batch: WRITTEN or REPLAY once committed, or raises."""
         pending = _Pending(item)
-        self._queue.put(pending)
-        if not pending.done.wait(self.timeout):
-            raise TimeoutError("The database did not commit in time.")
+        with self._mutex:
+            self._waiting.append(pending)
+            leads = not self._writing
+            self._writing = True
+        while not leads:
+            if not pending.done.wait(self.timeout):
+                self._give_up(pending)
+                continue  # handed the lead just now: it must be taken
+            if not pending.leads:
+                break
+            pending.done.clear()
+            leads = True
+        if leads:
+            self._lead()
         if pending.error is not None:
             raise pending.error
         return pending.outcome
 
+    def _give_up(self, pending: _Pending) -> None:
+        """A wait timed out: leave the queue and raise, unless handed the lead, which a
+        thread may not drop (the rows queued behind it would wait forever)."""
+        with self._mutex:
+            if pending.leads:
+                return
+            if pending in self._waiting:
+                self._waiting.remove(pending)
+        # Still queued: nothing was written. In a batch being written: the row may still
+        # commit; the client's retry with the same idempotency key then gets it back.
+        raise TimeoutError("The database did not commit in time.")
+
     def queued(self) -> int:
-        """Items waiting for the writer (not counting the batch being written)."""
-        return self._queue.qsize()
+        """Items waiting for a leader (not counting the batch being written)."""
+        with self._mutex:
+            return len(self._waiting)
 
     def stop(self) -> None:
-        """Finish what is queued, then end the writer thread and close its connection."""
-        self._queue.put(None)
-        self._writer.join()
+        """Close the connection once no batch is being written."""
+        while True:
+            with self._mutex:
+                if not self._writing:
+                    self._drop_connection()
+                    return
+            threading.Event().wait(0.01)
 
     def usable(self) -> bool:
-        """False in a forked child, where the writer thread does not exist."""
-        return self._pid == os.getpid() and self._writer.is_alive()
+        """False in a forked child: the connection belongs to the parent."""
+        return self._pid == os.getpid()
 
-    def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            batch = [self._queue.get()]
-            while len(batch) < self.max_batch:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            if None in batch:  # stop() was called
-                stopping = True
-                batch = [pending for pending in batch if pending is not None]
-                if not batch:
-                    break
-            try:
-                self._commit(batch)
-            except BaseException as exc:  # never leave a thread waiting, never die
-                for pending in batch:
-                    if not pending.done.is_set():
-                        pending.error = exc
-                        pending.done.set()
-        self._drop_connection()
+    def _lead(self) -> None:
+        """Write what is queued now, then hand the lead to the first row queued since."""
+        with self._mutex:
+            batch = [self._waiting.popleft()
+                     for _ in range(min(self.max_batch, len(self._waiting)))]
+        try:
+            self._commit(batch)
+        except BaseException as exc:  # never leave a thread waiting
+            for pending in batch:
+                if not pending.done.is_set():
+                    pending.error = exc
+                    pending.done.set()
+        finally:
+            with self._mutex:
+                if self._waiting:
+                    successor = self._waiting[0]
+                    successor.leads = True
+                    successor.done.set()
+                else:
+                    self._writing = False
 
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
             self._conn = self.engine.connect()
+            if self._conn.dialect.name == "postgresql":
+                # A batch is one statement there (consent_rows.write_batch): alone it is
+                # its own transaction, committed and flushed before its result comes
+                # back, in one round trip instead of three (BEGIN, statement, COMMIT).
+                self._conn = self._conn.execution_options(isolation_level="AUTOCOMMIT")
         return self._conn
+
+    def _write(self, items: list[ConsentWrite]) -> list[str]:
+        conn = self._connection()
+        with conn.begin():  # no round trip on the autocommit connection
+            return write_batch(conn, items)
 
     def _drop_connection(self) -> None:
         """After a failure the connection may be broken: the next write takes a fresh one."""
@@ -112,9 +152,7 @@ class GroupCommitter:
 
     def _commit(self, batch: list[_Pending]) -> None:
         try:
-            conn = self._connection()
-            with conn.begin():
-                outcomes = write_batch(conn, [pending.item for pending in batch])
+            outcomes = self._write([pending.item for pending in batch])
         except Exception:
             self._drop_connection()
             for pending in batch:
@@ -127,10 +165,9 @@ class GroupCommitter:
 
     def _commit_one(self, pending: _Pending) -> None:
         try:
-            conn = self._connection()
-            with conn.begin():
-                pending.outcome = write_one(conn, pending.item)
-        except Exception as exc:  # IntegrityError for a replayed key: the request decides
+            pending.outcome = self._write([pending.item])[0]
+        except Exception as exc:  # the request turns it into its error response
+            self._drop_connection()
             pending.error = exc
         pending.done.set()
 

@@ -1,5 +1,6 @@
 """The SQL of consent writes: one record plus the visitor's current state, alone or
 as a batch (one PostgreSQL statement; portable statements elsewhere)."""
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,23 +47,22 @@ def write_one(conn: Connection, write: ConsentWrite) -> str:
 
 
 def _pg_batch_sql() -> str:
-    """One PostgreSQL statement for a whole batch, its size carried by arrays (so it is
-    prepared once): insert the records, skipping stored idempotency keys, upsert each
-    visitor's latest state from the inserted ones, return the inserted ids."""
+    """One PostgreSQL statement for a whole batch, carried as one JSON array (so it is
+    prepared once and the driver adapts one string, not a list per column): insert the
+    records, skipping stored idempotency keys, upsert each visitor's latest state from
+    the inserted ones, return the inserted ids."""
     records = [c.name for c in record_table.c]
     states = [c.name for c in state_table.c]
     types = {c.name: c.type.compile(dialect=postgresql.dialect()) for c in
              [*record_table.c, *state_table.c]}
-    # Casting to VARCHAR(n) would silently truncate: cast to the unbounded type instead.
-    types = {name: "uuid" if kind == "UUID" else kind.split("(")[0]
-             for name, kind in types.items()}
     given = records + [name for name in ("version", "expires_at") if name not in records]
-    arrays = ", ".join(f"%({name})s::{types[name]}[]" for name in given)
+    # n: the position in the batch, so the last of a visitor's choices wins a tie.
+    columns = ", ".join(f"{name} {types[name]}" for name in given) + ", n integer"
     picked = {"consent_record_id": "i.id", "updated_at": "i.recorded_at"}
     updated = ", ".join(f"{name} = excluded.{name}" for name in states
                         if name not in ("site_id", "visitor_id"))
     return f"""
-WITH i AS (SELECT * FROM unnest({arrays}) WITH ORDINALITY AS t({", ".join(given)}, n)),
+WITH i AS (SELECT * FROM json_to_recordset(%(rows)s::json) AS t({columns})),
 rec AS (
   INSERT INTO {record_table.name} ({", ".join(records)})
   SELECT {", ".join(records)} FROM i ORDER BY n
@@ -101,10 +101,11 @@ def write_batch(conn: Connection, writes: list[ConsentWrite]) -> list[str]:
 
 def _write_batch_pg(conn: Connection, writes: list[ConsentWrite]) -> set:
     """The writes actually inserted, in one round trip."""
-    params = {name: [w.record[name] for w in writes] for name in writes[0].record}
-    params["version"] = [w.state["version"] for w in writes]
-    params["expires_at"] = [w.state["expires_at"] for w in writes]
-    inserted = {row[0] for row in conn.exec_driver_sql(PG_BATCH, params)}
+    # str() gives what PostgreSQL reads back exactly: UUIDs, naive UTC timestamps.
+    rows = json.dumps([{**w.record, "version": w.state["version"],
+                        "expires_at": w.state["expires_at"], "n": n}
+                       for n, w in enumerate(writes)], default=str)
+    inserted = {row[0] for row in conn.exec_driver_sql(PG_BATCH, {"rows": rows})}
     return {id(w) for w in writes if w.record["id"] in inserted}
 
 

@@ -1,8 +1,8 @@
 """Recording consent: an append-only record plus the visitor's current state.
 
-Rows are written by the process's group committer (services/batching.py, SQL in services/consent_rows.py), or in the
-request itself when CONSENT_GROUP_COMMIT is off; either way the request returns only
-after the commit.
+Rows are written by the process's group committer (services/batching.py; the SQL is in
+services/consent_rows.py), or in the request itself when CONSENT_GROUP_COMMIT is off;
+either way the request returns only after the commit.
 """
 import uuid
 from dataclasses import dataclass
@@ -56,9 +56,10 @@ def _write(write: ConsentWrite) -> str:
     committer = batching.committer()
     if committer is not None:
         # Give the session's connection back first (it may hold one from cache loads):
-        # threads waiting on the writer while holding connections could drain the pool
-        # the writer needs. Committing is what the direct path does anyway.
-        if db.session().in_transaction():
+        # threads waiting for a batch while holding connections could drain the pool
+        # the batch's connection comes from. Committing is what the direct path does anyway. A request
+        # served from the caches has no session at all: do not make one just to ask.
+        if db.session.registry.has() and db.session().in_transaction():
             db.session.commit()
         return committer.submit(write)
     try:
