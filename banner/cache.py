@@ -13,7 +13,9 @@ class TTLCache:
         self._items: dict[Any, tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
-    def get_or_set(self, key, make: Callable[[], Any]):
+    def get_or_set(self, key, make: Callable[[], Any], until: Callable[[Any], float] | None = None):
+        """The cached value, or make()'s, kept for the cache's seconds or, when until is
+        given, no later than until(value) (a monotonic time)."""
         now = time.monotonic()
         hit = self._items.get(key)
         if hit is not None and hit[0] > now:
@@ -22,7 +24,8 @@ class TTLCache:
         with self._lock:
             if len(self._items) >= self.max_items:
                 self._items.clear()  # crude, but bounded; misses only cost a query
-            self._items[key] = (now + self.seconds, value)
+            expires = now + self.seconds
+            self._items[key] = (min(expires, until(value)) if until else expires, value)
         return value
 
     def clear(self) -> None:

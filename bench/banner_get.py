@@ -3,7 +3,7 @@
     .venv/bin/python bench/banner_get.py [--workers 2 --threads 8 --connections 32 ...]
 
 Both servers run under the same gunicorn settings; wrk runs alternate between them
-and the medians give the ratio (target >= 0.8x).
+and the median of the per-round ratios is the figure (target >= 0.8x).
 """
 import tempfile
 import urllib.request

@@ -4,7 +4,8 @@
 
 Both servers write to the same PostgreSQL database with synchronous_commit on and
 answer only after their commit. wrk (bench/consent_post.lua) posts valid bodies with
-random visitor ids; runs alternate and the medians give the ratio (target >= 2x).
+random visitor ids; runs alternate and the median of the per-round ratios is the
+figure (target >= 2x).
 """
 import os
 

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from banner.services.versions import publish
@@ -81,6 +83,19 @@ def test_cors_allows_only_the_sites_origins(client, site):
     assert "Access-Control-Allow-Origin" not in other.headers
 
 
+@pytest.mark.parametrize("path", ["/v1/sites/test-store/banner?lang=ar",
+                                  "/v1/sites/test-store/consents/not-a-uuid",
+                                  "/v1/sites/no-such-store/banner"])
+def test_every_api_response_varies_on_origin_once(client, site, path):
+    for headers in ({}, {"Origin": "https://store.example"}):
+        assert client.get(path, headers=headers).headers.getlist("Vary") == ["Origin"]
+    etag = client.get(path).headers.get("ETag")
+    if etag:
+        not_modified = client.get(path, headers={"If-None-Match": etag})
+        assert not_modified.status_code == 304
+        assert not_modified.headers.getlist("Vary") == ["Origin"]
+
+
 def test_cors_preflight_for_json_posts(client, site):
     response = client.options("/v1/sites/test-store/consents", headers={
         "Origin": "https://store.example", "Access-Control-Request-Method": "POST",
@@ -110,3 +125,37 @@ def test_snippet_is_served_long_cacheable_to_any_origin(client):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "max-age=3600" in response.headers["Cache-Control"]
     response.close()
+
+
+def test_query_strings_naming_the_same_language_share_one_rendering(client, site):
+    responses = [client.get(f"/v1/sites/test-store/banner?{query}")
+                 for query in ("lang=ar", "lang=AR", "lang=ar-SA", "lang=ar&utm=x", "lang=ar")]
+    assert {(r.status_code, r.headers["ETag"], r.data) for r in responses} == {
+        (200, responses[0].headers["ETag"], responses[0].data)}
+    assert responses[0].json["language"] == "ar"
+
+
+def test_a_refused_query_stays_refused(client, site):
+    for _ in range(2):
+        response = client.get("/v1/sites/test-store/banner?lang=%3Cscript%3E")
+        assert response.status_code == 422 and response.json["errors"] == {
+            "lang": ["Not a language tag."]}
+
+
+def test_a_worker_asks_the_database_again_once_its_rendering_expires(
+        app, client, site, document, monkeypatch):
+    """Another worker publishes (this one's caches are not cleared): the change shows
+    once BANNER_CACHE_SECONDS have passed since the rendering, whichever query string
+    asked for it, and not later."""
+    start, seconds = time.monotonic(), app.config["BANNER_CACHE_SECONDS"]
+    before = client.get("/v1/sites/test-store/banner?lang=EN").json["texts"]["title"]
+    monkeypatch.setattr(time, "monotonic", lambda: start + seconds / 2)
+    url = "/v1/sites/test-store/banner?lang=en"  # first asked now, rendered at the start
+    assert client.get(url).json["texts"]["title"] == before
+    monkeypatch.setattr("banner.services.versions.clear_caches", lambda: None)
+    document["texts"]["en"]["title"] = "Cookies, briefly"
+    publish(site, document)
+    monkeypatch.setattr(time, "monotonic", lambda: start + seconds - 0.5)
+    assert client.get(url).json["texts"]["title"] == before
+    monkeypatch.setattr(time, "monotonic", lambda: start + seconds + 0.5)
+    assert client.get(url).json["texts"]["title"] == "Cookies, briefly"

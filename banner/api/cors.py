@@ -25,9 +25,12 @@ def require_allowed_origin(site: SiteSettings) -> None:
 
 def add_cors_headers(response: Response, site_key: str | None) -> Response:
     """Vary on Origin always (caches must key on it); allow the origin if the site lists it."""
-    vary = response.headers.get("Vary")  # plain strings: this runs on every API response
-    response.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"
-    origin = request.headers.get("Origin")
+    # Plain strings and the environ: this runs on every API response. The banner GET
+    # prepares its Vary with its other headers.
+    vary = response.headers.get("Vary")
+    if vary != "Origin":
+        response.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"
+    origin = request.environ.get("HTTP_ORIGIN")
     if origin is None or site_key is None:
         return response
     try:

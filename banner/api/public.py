@@ -7,7 +7,7 @@ from ..errors import ApiError
 from ..extensions import limiter
 from ..schemas import LANG_PARAM, consent_in, consent_out, impression_in, state_out
 from ..services import consents, impressions
-from ..services.banners import render_banner
+from ..services.banners import banner_for_query
 from ..services.privacy import clean_country
 from ..services.sites import site_settings
 from .body import json_body
@@ -39,16 +39,20 @@ def _no_store(response):
 
 @bp.get("/banner")
 def get_banner(site_key: str):
-    # The busiest endpoint: headers are prepared once per rendering, not per request.
-    site = site_settings(site_key)
-    lang = request.args.get("lang")
-    if lang is not None and not LANG_PARAM.match(lang):
-        raise ApiError(422, "The request is not valid.", {"lang": ["Not a language tag."]})
-    rendered = render_banner(site, lang.lower() if lang else None)
-    if rendered.quoted_etag in request.headers.get("If-None-Match", ""):
+    # The busiest endpoint: the rendering, with its headers, is prepared once per site and
+    # query string, not per request.
+    rendered = banner_for_query(site_key, request.query_string, _requested_language)
+    if rendered.quoted_etag in request.environ.get("HTTP_IF_NONE_MATCH", ""):
         return current_app.response_class(status=304, headers=rendered.headers)
     return current_app.response_class(rendered.body, headers=rendered.headers,
                                       mimetype="application/json")
+
+
+def _requested_language() -> str | None:
+    lang = request.args.get("lang")
+    if lang is not None and not LANG_PARAM.match(lang):
+        raise ApiError(422, "The request is not valid.", {"lang": ["Not a language tag."]})
+    return lang.lower() if lang else None
 
 
 @bp.post("/consents")

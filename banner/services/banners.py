@@ -5,6 +5,8 @@ may cache them.
 """
 import hashlib
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -14,7 +16,7 @@ from ..documents import RTL_LANGUAGES
 from ..errors import ApiError
 from ..models import CATEGORIES
 from .markup import render_markup
-from .sites import SiteSettings
+from .sites import SiteSettings, site_settings
 from .versions import latest_published, material_version_number
 
 
@@ -24,6 +26,7 @@ class RenderedBanner:
     quoted_etag: str
     language: str
     headers: tuple[tuple[str, str], ...]
+    fresh_until: float  # time.monotonic() past which the database is asked again
 
 
 def resolve_language(requested: str | None, offered: list[str], site_default: str) -> str:
@@ -77,10 +80,24 @@ def render_banner(site: SiteSettings, requested_language: str | None) -> Rendere
         cache_control = (f"public, max-age={config['BANNER_MAX_AGE']}, "
                          f"stale-while-revalidate={config['BANNER_STALE_WHILE_REVALIDATE']}")
         headers = (("ETag", etag), ("Cache-Control", cache_control),
-                   ("Content-Language", language))
-        return RenderedBanner(body, etag, language, headers)
+                   ("Content-Language", language), ("Vary", "Origin"))
+        return RenderedBanner(body, etag, language, headers,
+                              time.monotonic() + config["BANNER_CACHE_SECONDS"])
 
     rendered = app_cache("banners").get_or_set((site.id, requested_language), render)
     if rendered is None:
         raise ApiError(404, "This site has not published a banner yet.")
     return rendered
+
+
+def banner_for_query(site_key: str, query: bytes,
+                     requested_language: Callable[[], str | None]) -> RenderedBanner:
+    """render_banner, looked up first by the raw query string: on the busiest endpoint,
+    parsing the query costs more than everything else the view does. Only a miss parses
+    it (requested_language may raise the 4xx for a bad one) and looks the site up; errors
+    are not cached. An entry goes when its rendering does, so a worker still asks the
+    database every BANNER_CACHE_SECONDS; publishing clears this cache with the others."""
+    def render():
+        return render_banner(site_settings(site_key), requested_language())
+    return app_cache("banner_queries").get_or_set(
+        (site_key, query), render, until=lambda rendered: rendered.fresh_until)
