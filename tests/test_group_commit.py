@@ -237,6 +237,16 @@ def test_rows_past_the_batch_limit_go_with_the_next_leader(ctx, make_write):
     assert count(ConsentRecord) == 20
 
 
+def test_a_lost_connection_is_replaced_and_the_write_still_lands(ctx, make_write):
+    committer = GroupCommitter(db.engine)
+    assert committer.submit(make_write()) == WRITTEN
+    committer._conn.connection.dbapi_connection.close()  # as if the server went away
+    assert committer.submit(make_write()) == WRITTEN
+    assert committer.submit(make_write()) == WRITTEN
+    committer.stop()
+    assert count(ConsentRecord) == 3
+
+
 @pytest.mark.parametrize("gated_committer", [0.3], indirect=True)
 def test_a_write_that_waited_too_long_leaves_the_queue_and_the_next_one_goes(
         gated_committer, make_write):
