@@ -154,21 +154,31 @@ def alternate(targets: dict, args) -> dict:
             for name, results in runs.items()}
 
 
-def report(medians: dict, ours: str, baseline: str, label: str, target: float) -> float:
-    """Print the table of medians and the ratio line (the median of the per-round
-    ratios); returns the ratio."""
+def paired_ratio(medians: dict, ours: str, baseline: str) -> tuple[float, str]:
+    """The median of the per-round ratios, and a line listing them.
+
+    Each round measures the servers back to back: the ratio within a round cancels most
+    of what the machine's neighbours do to both; the median of those is the figure."""
+    paired = sorted(o / b for o, b in zip(medians[ours]["rounds"], medians[baseline]["rounds"]))
+    detail = (f"per-round ratios: {', '.join(f'{r:.2f}' for r in paired)}; "
+              f"ratio of the medians: {medians[ours]['rps'] / medians[baseline]['rps']:.2f}x")
+    return statistics.median(paired), detail
+
+
+def report(medians: dict, ours: str, baseline: str, label: str, target: float,
+           for_reference: dict | None = None) -> float:
+    """Print the table of medians and the ratio line against baseline (with its target);
+    for_reference: label -> another baseline, printed without a target. Returns the ratio."""
     print(f"\n{'server':<14}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'failed':>8}")
     for name, m in medians.items():
         print(f"{name:<14}{m['rps']:>10.0f}{m['p50']:>10.2f}{m['p99']:>10.2f}"
               f"{m['failed'] + m['errors']:>8}")
-    # Each round measures both servers back to back: the ratio within a round cancels
-    # most of what the machine's neighbours do to both; the median of those is the figure.
-    paired = sorted(o / b for o, b in zip(medians[ours]["rounds"], medians[baseline]["rounds"]))
-    ratio = statistics.median(paired)
+    for other_label, other in (for_reference or {}).items():
+        other_ratio, detail = paired_ratio(medians, ours, other)
+        print(f"\n{detail}\n{other_label}: {other_ratio:.2f}x (for reference)")
+    ratio, detail = paired_ratio(medians, ours, baseline)
     verdict = "ok" if ratio >= target else "BELOW TARGET"
-    print(f"\nper-round ratios: {', '.join(f'{r:.2f}' for r in paired)}; "
-          f"ratio of the medians: {medians[ours]['rps'] / medians[baseline]['rps']:.2f}x")
-    print(f"{label}: {ratio:.2f}x (target >= {target}x) {verdict}")
+    print(f"\n{detail}\n{label}: {ratio:.2f}x (target >= {target}x) {verdict}")
     if any(m["failed"] or m["errors"] for m in medians.values()):
         print("WARNING: some responses failed; the ratio is not trustworthy.")
     return ratio
