@@ -98,12 +98,14 @@ LANG_PARAM = re.compile(r"^[A-Za-z]{2}([-_][A-Za-z0-9]{1,8})*$")
 
 
 class LanguageQuerySchema(Schema):
-    """Documents ?lang= in OpenAPI; the banner view checks LANG_PARAM directly (hot path)."""
+    """?lang= of the banner GET: documented in OpenAPI, and loaded by the view when its
+    query string is not in the cache yet."""
 
     class Meta:
         unknown = EXCLUDE  # cache-busting parameters (?v=...) are harmless
 
-    lang = fields.String(load_default=None, validate=validate.Regexp(LANG_PARAM))
+    lang = fields.String(load_default=None,
+                         validate=validate.Regexp(LANG_PARAM, error="Not a language tag."))
 
 
 def _iso(value) -> str | None:
@@ -132,4 +134,5 @@ class ConsentStateOutSchema(Schema):
 consent_in = ConsentInSchema()
 consent_out = ConsentOutSchema()
 impression_in = ImpressionInSchema()
+language_query = LanguageQuerySchema()
 state_out = ConsentStateOutSchema()

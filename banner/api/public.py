@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, request
 
 from ..errors import ApiError
 from ..extensions import limiter
-from ..schemas import LANG_PARAM, consent_in, consent_out, impression_in, state_out
+from ..schemas import consent_in, consent_out, impression_in, language_query, state_out
 from ..services import consents, impressions
 from ..services.banners import banner_for_query
 from ..services.privacy import clean_country
@@ -49,9 +49,7 @@ def get_banner(site_key: str):
 
 
 def _requested_language() -> str | None:
-    lang = request.args.get("lang")
-    if lang is not None and not LANG_PARAM.match(lang):
-        raise ApiError(422, "The request is not valid.", {"lang": ["Not a language tag."]})
+    lang = language_query.load(request.args)["lang"]
     return lang.lower() if lang else None
 
 

@@ -16,6 +16,7 @@ alone. CONSENT_GROUP_COMMIT=0 turns all this off (writes in the request's sessio
 """
 import os
 import threading
+import time
 from collections import deque
 
 from flask import current_app
@@ -99,7 +100,7 @@ class GroupCommitter:
                 if not self._writing:
                     self._drop_connection()
                     return
-            threading.Event().wait(0.01)
+            time.sleep(0.01)
 
     def usable(self) -> bool:
         """False in a forked child: the connection belongs to the parent."""

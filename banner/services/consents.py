@@ -57,8 +57,9 @@ def _write(write: ConsentWrite) -> str:
     if committer is not None:
         # Give the session's connection back first (it may hold one from cache loads):
         # threads waiting for a batch while holding connections could drain the pool
-        # the batch's connection comes from. Committing is what the direct path does anyway. A request
-        # served from the caches has no session at all: do not make one just to ask.
+        # the batch's connection comes from. Committing is what the direct path does
+        # anyway. A request served from the caches has no session at all: do not make
+        # one just to ask.
         if db.session.registry.has() and db.session().in_transaction():
             db.session.commit()
         return committer.submit(write)
