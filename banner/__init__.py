@@ -5,9 +5,12 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, snippet
-from .sessions import StatelessApiSessionInterface
-from .api import health, openapi, public
+from . import cli, snippet
+from .api import errors as api_errors
+from .api import health, public
+from .api import base as api_base
+from .api.base import api
+from .sessions import BlueprintSessionInterface
 from .config import Config
 from .extensions import db, limiter, migrate
 
@@ -18,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
     app.config.from_object(Config)
     app.json.sort_keys = False  # keep documents in the order they were written
-    app.session_interface = StatelessApiSessionInterface()
+    app.session_interface = BlueprintSessionInterface()
     if config:
         app.config.from_mapping(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -33,14 +36,14 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     limiter.init_app(app)
-    errors.init_app(app)
+    api_errors.init_app(app)
+    api_base.init_app(app)
     cli.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
 
-    app.register_blueprint(public.bp)
+    api.register_blueprint(public.bp)
     app.register_blueprint(health.bp)
-    app.register_blueprint(openapi.bp)
     app.register_blueprint(snippet.bp)
     _register_demo(app)
     return app

@@ -13,6 +13,13 @@ class TTLCache:
         self._items: dict[Any, tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
+    def get(self, key):
+        """The cached value if still fresh, else None."""
+        hit = self._items.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        return None
+
     def get_or_set(self, key, make: Callable[[], Any], until: Callable[[Any], float] | None = None):
         """The cached value, or make()'s, kept for the cache's seconds or, when until is
         given, no later than until(value) (a monotonic time)."""

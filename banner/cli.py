@@ -3,15 +3,34 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .errors import ApiError
+from . import errors
 from .services import accounts, demo, retention, sites
 
 banner_cli = AppGroup("banner", help="Manage merchants, sites and consent data.")
 
 
-def _fail(exc: ApiError):
-    detail = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.errors.items())
-    raise click.ClickException(exc.description + (f" ({detail})" if detail else ""))
+# The exit code tells scripts what went wrong; 1 stays click's own for other failures.
+EXIT_CODES = {errors.Invalid: 2, errors.NotFound: 3, errors.Conflict: 4, errors.Forbidden: 5,
+              errors.Unauthenticated: 5}
+
+
+class DomainFailure(click.ClickException):
+    def __init__(self, exc: errors.DomainError):
+        detail = "; ".join(f"{k}: {_flatten(v)}" for k, v in exc.errors.items())
+        super().__init__(exc.message + (f" ({detail})" if detail else ""))
+        self.exit_code = EXIT_CODES[type(exc)]
+
+
+def _flatten(messages) -> str:
+    if isinstance(messages, dict):
+        return "; ".join(f"{k}: {_flatten(v)}" for k, v in messages.items())
+    if isinstance(messages, list):
+        return " ".join(_flatten(m) for m in messages)
+    return str(messages)
+
+
+def _fail(exc: errors.DomainError):
+    raise DomainFailure(exc)
 
 
 @banner_cli.command("create-merchant")
@@ -21,7 +40,7 @@ def create_merchant(email, password):
     """Create a merchant account."""
     try:
         merchant = accounts.create_merchant(email, password)
-    except ApiError as exc:
+    except errors.DomainError as exc:
         _fail(exc)
     click.echo(f"Created merchant {merchant.email}")
 
@@ -44,7 +63,7 @@ def create_site(email, name, origins, platform, default_language, ip_mode):
                                  default_language=default_language, ip_mode=ip_mode)
         publish(site, default_document(
             ("ar", "en") if default_language != "en" else ("en", "ar")))
-    except ApiError as exc:
+    except errors.DomainError as exc:
         _fail(exc)
     click.echo(site.site_key)
 
@@ -55,7 +74,7 @@ def create_api_key(email):
     """Create an API key. It is printed once and stored only as a hash."""
     try:
         key = accounts.create_api_key(accounts.get_merchant(email))
-    except ApiError as exc:
+    except errors.DomainError as exc:
         _fail(exc)
     click.echo(key)
     click.echo("Store it now: it cannot be shown again.", err=True)

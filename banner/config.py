@@ -39,3 +39,9 @@ class Config:
     CONSENT_GROUP_COMMIT = os.environ.get("CONSENT_GROUP_COMMIT", "1") != "0"
     # Most consent writes one group commit takes at once.
     CONSENT_BATCH_MAX = int(os.environ.get("CONSENT_BATCH_MAX", 200))
+    # The OpenAPI document (flask-smorest), generated from the schemas and the views.
+    API_TITLE = "Consent banner API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/v1"
+    OPENAPI_JSON_PATH = "openapi.json"

@@ -9,6 +9,7 @@ import json
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from .default_texts import DEFAULT_TEXTS
+from .errors import Invalid
 from .models import CATEGORIES
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
@@ -136,8 +137,11 @@ document_schema = BannerDocumentSchema()
 
 
 def validate_document(document: dict) -> dict:
-    """The document with defaults filled in; raises ValidationError when invalid."""
-    return document_schema.load(document)
+    """The document with defaults filled in; Invalid, with field paths, when it is not."""
+    try:
+        return document_schema.load(document)
+    except ValidationError as exc:
+        raise Invalid("The banner document is not valid.", exc.messages) from None
 
 
 def content_hash(document: dict) -> str:

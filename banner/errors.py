@@ -1,55 +1,35 @@
-"""One JSON error shape under /v1: {code, name, description, errors}."""
-from flask import Flask, current_app, jsonify, request
-from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, InternalServerError, UnprocessableEntity
+"""Domain errors: what a business rule refuses, in plain terms.
+
+Services raise these and know nothing of HTTP. Each face maps them to its own answer:
+the API to the one JSON error shape (api/errors.py), the CLI to a message and an exit
+code (cli.py), the dashboard to a page or a form error.
+"""
 
 
-class ApiError(HTTPException):
-    """An HTTP error carrying field-level details."""
+class DomainError(Exception):
+    """A refusal with a message and, optionally, errors per field path."""
 
-    def __init__(self, code: int, description: str, errors: dict | None = None):
-        super().__init__(description=description)
-        self.code = code  # werkzeug derives the reason phrase (name) from it
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
         self.errors = errors or {}
 
 
-def error_body(code: int, name: str, description: str, errors: dict | None = None):
-    return {"code": code, "name": name, "description": description, "errors": errors or {}}
+class NotFound(DomainError):
+    """The thing does not exist, or belongs to someone else (the same answer on purpose)."""
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/v1") or request.accept_mimetypes.best == "application/json"
+class Invalid(DomainError):
+    """The input breaks a rule; errors says which field and why."""
 
 
-def init_app(app: Flask) -> None:
-    @app.errorhandler(ValidationError)
-    def validation_error(err: ValidationError):
-        exc = UnprocessableEntity()
-        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        body = error_body(422, exc.name, "The request is not valid.", messages)
-        return jsonify(body), 422
+class Conflict(DomainError):
+    """The input is valid but clashes with the current state (taken key, nothing to publish)."""
 
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        if not _wants_json():
-            return exc
-        body = error_body(exc.code or 500, exc.name, exc.description or "",
-                          getattr(exc, "errors", None))
-        response = jsonify(body)
-        response.status_code = exc.code or 500
-        # Keep headers such as Allow and Retry-After that werkzeug attached.
-        for key, value in exc.get_headers():
-            if key.lower() != "content-type":
-                response.headers[key] = value
-        return response
 
-    @app.errorhandler(Exception)
-    def unexpected_error(exc: Exception):
-        if isinstance(exc, HTTPException):
-            return http_error(exc)
-        current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        if not _wants_json():
-            return InternalServerError()
-        # Never leak database detail to clients.
-        return jsonify(error_body(500, "Internal Server Error",
-                                  "Something went wrong on our side.")), 500
+class Forbidden(DomainError):
+    """The caller is known but may not do this."""
+
+
+class Unauthenticated(DomainError):
+    """The caller could not be identified (no key, a wrong one, a revoked one)."""

@@ -5,7 +5,8 @@ from urllib.parse import urlsplit, urlunsplit
 from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate,
                          validates)
 
-from .documents import LANGUAGE
+from .documents import (LANGUAGE, AppearanceSchema, BehaviourSchema, ContactSchema,
+                        VendorSchema)
 from .models import ACTIONS, CATEGORIES, SOURCES
 
 
@@ -136,3 +137,30 @@ consent_out = ConsentOutSchema()
 impression_in = ImpressionInSchema()
 language_query = LanguageQuerySchema()
 state_out = ConsentStateOutSchema()
+
+
+class BannerCategoryOutSchema(Schema):
+    key = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    label = fields.String(required=True)
+    description = fields.String(required=True)
+    required = fields.Boolean(required=True)
+
+
+class BannerOutSchema(Schema):
+    """The published banner in one language, as the snippet receives it."""
+
+    site = fields.String(required=True)
+    version = fields.Integer(required=True)
+    material_version = fields.Integer(required=True)
+    language = fields.String(required=True)
+    dir = fields.String(required=True, validate=validate.OneOf(["rtl", "ltr"]))
+    languages = fields.List(fields.String(), required=True)
+    texts = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    categories = fields.List(fields.Nested(BannerCategoryOutSchema), required=True)
+    vendors = fields.List(fields.Nested(VendorSchema), required=True)
+    appearance = fields.Nested(AppearanceSchema, required=True)
+    behaviour = fields.Nested(BehaviourSchema, required=True)
+    policy_url = fields.String(required=True)
+    contact = fields.Nested(ContactSchema, required=True)
+    markup = fields.String(required=True, metadata={
+        "description": "The banner's escaped HTML and CSS, rendered on the server."})

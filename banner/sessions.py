@@ -1,15 +1,26 @@
-"""No session cookie on the public API and the snippet.
+"""Cookie sessions only for the blueprints that ask for one (the dashboard).
 
-These responses are CDN-cached and must carry nothing visitor-specific; skipping the
-session also saves building a signing serializer on every request of the hot paths.
+The API and the snippet answer CDN-cached, visitor-neutral responses: no session cookie,
+no `Vary: Cookie`. A blueprint opts in with `cookie_session = True`. Flask opens the
+session before it routes the request, so the interface routes it itself.
 """
+from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import HTTPException
 
-STATELESS_PREFIXES = ("/v1/", "/static/", "/healthz")
+
+def uses_cookie_session(app, request) -> bool:
+    """Whether the blueprint this request is routed to declared cookie_session."""
+    try:
+        rule, _ = request_ctx.url_adapter.match(return_rule=True)
+    except HTTPException:  # no route (404, 405) or a redirect: nothing to keep
+        return False
+    blueprint = app.blueprints.get(rule.endpoint.rpartition(".")[0])
+    return getattr(blueprint, "cookie_session", False)
 
 
-class StatelessApiSessionInterface(SecureCookieSessionInterface):
+class BlueprintSessionInterface(SecureCookieSessionInterface):
     def open_session(self, app, request):
-        if request.path.startswith(STATELESS_PREFIXES):
+        if not uses_cookie_session(app, request):
             return None  # Flask substitutes a null session, which is never saved
         return super().open_session(app, request)

@@ -1,6 +1,6 @@
 import pytest
 
-from banner.errors import ApiError
+from banner.errors import Invalid
 from banner.models import BannerVersion
 from banner.services.versions import material_version_number, publish
 from banner.vendors import catalogue_vendor
@@ -52,7 +52,7 @@ def test_published_versions_keep_their_document(site, document, ctx):
 
 def test_invalid_change_kind_is_refused(site, document, row_counts):
     before = row_counts()
-    with pytest.raises(ApiError) as info:
+    with pytest.raises(Invalid) as info:
         publish(site, document, change_kind="huge")
-    assert info.value.code == 422
+    assert "change_kind" in info.value.errors
     assert row_counts() == before

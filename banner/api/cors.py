@@ -1,7 +1,8 @@
 """CORS for the public API: only the site's allowed origins (and the app's own)."""
 from flask import Response, request
 
-from ..errors import ApiError
+from ..errors import NotFound
+from .errors import ApiError
 from ..services.sites import SiteSettings, site_settings
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
@@ -35,7 +36,7 @@ def add_cors_headers(response: Response, site_key: str | None) -> Response:
         return response
     try:
         site = site_settings(site_key)
-    except ApiError:
+    except NotFound:
         return response
     if origin_allowed(site, origin):
         response.headers["Access-Control-Allow-Origin"] = origin

@@ -1,23 +1,37 @@
 """Public endpoints called by the storefront snippet (DESIGN.md section 4)."""
-import uuid
+from flask import current_app, g, request
 
-from flask import Blueprint, current_app, request
-
-from ..errors import ApiError
+from ..cache import app_cache
 from ..extensions import limiter
-from ..schemas import consent_in, consent_out, impression_in, language_query, state_out
+from ..schemas import (BannerOutSchema, ConsentInSchema, ConsentOutSchema,
+                       ConsentStateOutSchema, ImpressionInSchema, LanguageQuerySchema)
 from ..services import consents, impressions
-from ..services.banners import banner_for_query
+from ..services.banners import banner_for_query, prepared_banner
 from ..services.privacy import clean_country
 from ..services.sites import site_settings
-from .body import json_body
+from .base import Blueprint, visitor_uuid
 from .cors import add_cors_headers, require_allowed_origin
 
-bp = Blueprint("public", __name__, url_prefix="/v1/sites/<site_key>")
+bp = Blueprint("public", __name__, url_prefix="/v1/sites/<site_key>",
+               description="Called by the storefront snippet: no key, CORS by site origin.")
 
 
 def _public_limit() -> str:
     return current_app.config["RATELIMIT_PUBLIC"]
+
+
+@bp.before_request
+def prepare():
+    """Writes need a known site and an allowed origin, before the body is read; the
+    banner GET answers from its prepared rendering without entering the view."""
+    if request.method == "POST":
+        g.site = site_settings(request.view_args["site_key"])
+        require_allowed_origin(g.site)
+    elif request.endpoint == "public.get_banner":
+        rendered = prepared_banner(request.view_args["site_key"], request.query_string)
+        if rendered is not None:
+            return _banner_response(rendered)
+    return None
 
 
 @bp.after_request
@@ -37,51 +51,56 @@ def _no_store(response):
     return response
 
 
-@bp.get("/banner")
-def get_banner(site_key: str):
-    # The busiest endpoint: the rendering, with its headers, is prepared once per site and
-    # query string, not per request.
-    rendered = banner_for_query(site_key, request.query_string, _requested_language)
+def _banner_response(rendered):
     if rendered.quoted_etag in request.environ.get("HTTP_IF_NONE_MATCH", ""):
         return current_app.response_class(status=304, headers=rendered.headers)
     return current_app.response_class(rendered.body, headers=rendered.headers,
                                       mimetype="application/json")
 
 
-def _requested_language() -> str | None:
-    lang = language_query.load(request.args)["lang"]
-    return lang.lower() if lang else None
+@bp.get("/banner")
+@bp.arguments(LanguageQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, BannerOutSchema, description="The published banner, localised "
+             "(CDN-cacheable: ETag, Cache-Control public).")
+@bp.alt_response(304, description="Not modified (If-None-Match)")
+@bp.refusals(404)
+def get_banner(site_key: str, lang: str | None):
+    """The published banner in the best language offered."""
+    # Only the first request of a query string comes here (see prepare above).
+    rendered = banner_for_query(site_key, request.query_string, lang.lower() if lang else None)
+    return _banner_response(rendered)
 
 
 @bp.post("/consents")
 @limiter.limit(_public_limit)
-def record_consent(site_key: str):
-    site = site_settings(site_key)
-    require_allowed_origin(site)
-    data = consent_in.load(json_body())
-    result, created = consents.record_consent(site, data, _client(),
+@bp.arguments(ConsentInSchema)
+@bp.response(201, ConsentOutSchema, description="Recorded")
+@bp.alt_response(200, schema=ConsentOutSchema,
+                 description="Already recorded under this idempotency key")
+@bp.refusals(400, 403, 404, 413, 415, 429)
+def record_consent(data: dict, site_key: str):
+    """Record a visitor's choice."""
+    result, created = consents.record_consent(g.site, data, _client(),
                                               current_app.config["SECRET_KEY"])
-    return _no_store(current_app.json.response(consent_out.dump(result))), \
-        201 if created else 200
+    return result, 201 if created else 200, {"Cache-Control": "no-store"}
 
 
-@bp.get("/consents/<visitor_id>")
+@bp.get("/consents/<visitor:visitor_id>")
+@bp.response(200, ConsentStateOutSchema, description="Current state")
+@bp.refusals(404)
 def get_consent(site_key: str, visitor_id: str):
-    site = site_settings(site_key)
-    try:
-        visitor = uuid.UUID(visitor_id)
-    except ValueError:
-        raise ApiError(422, "The visitor id is not a UUID.", {"visitor_id": ["Not a valid UUID."]})
-    return _no_store(current_app.json.response(state_out.dump(
-        consents.current_state(site, visitor))))
+    """A visitor's current choice (choices only, no personal data)."""
+    state = consents.current_state(site_settings(site_key), visitor_uuid(visitor_id))
+    return state, 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/impressions")
 @limiter.limit(_public_limit)
-def record_impression(site_key: str):
-    site = site_settings(site_key)
-    require_allowed_origin(site)
-    data = impression_in.load(json_body())
-    impressions.record_impression(site, data["version"], data["language"],
+@bp.arguments(ImpressionInSchema)
+@bp.response(204, description="Counted")
+@bp.refusals(400, 403, 404, 413, 415, 429)
+def record_impression(data: dict, site_key: str):
+    """Count a banner display."""
+    impressions.record_impression(g.site, data["version"], data["language"],
                                   request.user_agent.string or None)
     return _no_store(current_app.response_class(status=204))

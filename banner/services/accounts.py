@@ -4,7 +4,7 @@ import secrets
 
 from werkzeug.security import generate_password_hash
 
-from ..errors import ApiError
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import ApiKey, Merchant
 
@@ -14,9 +14,9 @@ KEY_PREFIX = "cb_"
 def create_merchant(email: str, password: str | None = None) -> Merchant:
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        raise ApiError(422, "Not an email address.", {"email": ["Not a valid email."]})
+        raise Invalid("Not an email address.", {"email": ["Not a valid email."]})
     if db.session.scalar(db.select(Merchant).filter_by(email=email)):
-        raise ApiError(409, f"A merchant with email {email} already exists.")
+        raise Conflict(f"A merchant with email {email} already exists.")
     merchant = Merchant(email=email,
                         password_hash=generate_password_hash(password) if password else None)
     db.session.add(merchant)
@@ -27,7 +27,7 @@ def create_merchant(email: str, password: str | None = None) -> Merchant:
 def get_merchant(email: str) -> Merchant:
     merchant = db.session.scalar(db.select(Merchant).filter_by(email=email.strip().lower()))
     if merchant is None:
-        raise ApiError(404, f"No merchant with email {email}.")
+        raise NotFound(f"No merchant with email {email}.")
     return merchant
 
 

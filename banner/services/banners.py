@@ -6,14 +6,13 @@ may cache them.
 import hashlib
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
 
 from ..cache import app_cache
 from ..documents import RTL_LANGUAGES
-from ..errors import ApiError
+from ..errors import NotFound
 from ..models import CATEGORIES
 from .markup import render_markup
 from .sites import SiteSettings, site_settings
@@ -86,18 +85,22 @@ def render_banner(site: SiteSettings, requested_language: str | None) -> Rendere
 
     rendered = app_cache("banners").get_or_set((site.id, requested_language), render)
     if rendered is None:
-        raise ApiError(404, "This site has not published a banner yet.")
+        raise NotFound("This site has not published a banner yet.")
     return rendered
 
 
+def prepared_banner(site_key: str, query: bytes) -> RenderedBanner | None:
+    """The rendering already prepared for this raw query string, if any: on the busiest
+    endpoint, parsing the query costs more than everything else the view does."""
+    return app_cache("banner_queries").get((site_key, query))
+
+
 def banner_for_query(site_key: str, query: bytes,
-                     requested_language: Callable[[], str | None]) -> RenderedBanner:
-    """render_banner, looked up first by the raw query string: on the busiest endpoint,
-    parsing the query costs more than everything else the view does. Only a miss parses
-    it (requested_language may raise the 4xx for a bad one) and looks the site up; errors
-    are not cached. An entry goes when its rendering does, so a worker still asks the
-    database every BANNER_CACHE_SECONDS; publishing clears this cache with the others."""
+                     requested_language: str | None) -> RenderedBanner:
+    """render_banner, kept under the raw query string for prepared_banner. Errors are
+    not kept. An entry goes when its rendering does, so a worker still asks the database
+    every BANNER_CACHE_SECONDS; publishing clears this cache with the others."""
     def render():
-        return render_banner(site_settings(site_key), requested_language())
+        return render_banner(site_settings(site_key), requested_language)
     return app_cache("banner_queries").get_or_set(
         (site_key, query), render, until=lambda rendered: rendered.fresh_until)

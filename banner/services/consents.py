@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import ApiError
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models import CATEGORIES, BannerVersion, ConsentRecord, VisitorConsent, utcnow
 from ..useragent import parse_device
@@ -78,12 +78,12 @@ def record_consent(site: SiteSettings, data: dict, client: ClientInfo,
     returns the first result with created False and writes nothing."""
     version = published_version(site.id, data["version"])
     if data["language"] not in version.languages:
-        raise ApiError(422, "This version is not offered in that language.",
+        raise Invalid("This version is not offered in that language.",
                        {"language": [f"One of {', '.join(version.languages)}."]})
     choices = data["choices"]
     grants_optional = any(choices[key] for key in CATEGORIES if key != "necessary")
     if version.age_confirmation and grants_optional and data["age_confirmed"] is not True:
-        raise ApiError(422, "This site asks visitors to confirm their age before consenting.",
+        raise Invalid("This site asks visitors to confirm their age before consenting.",
                        {"age_confirmed": ["Must be true to grant optional categories."]})
     key = data["idempotency_key"]
     device = parse_device(client.user_agent)
@@ -122,7 +122,7 @@ def current_state(site: SiteSettings, visitor_id: uuid.UUID) -> dict:
     """The visitor's current choices; 404 when the visitor never decided."""
     state = db.session.get(VisitorConsent, (site.id, visitor_id))
     if state is None:
-        raise ApiError(404, "No consent recorded for this visitor.")
+        raise NotFound("No consent recorded for this visitor.")
     material = material_version_number(site.id) or state.version
     return {
         "consent_id": state.consent_record_id, "visitor_id": state.visitor_id,

@@ -1,6 +1,6 @@
 """Banner impressions, rolled up per day: the denominator of consent rates."""
 from ..dbutil import insert_for
-from ..errors import ApiError
+from ..errors import Invalid
 from ..extensions import db
 from ..models import Impression, utcnow
 from ..useragent import parse_device
@@ -15,7 +15,7 @@ def record_impression(site: SiteSettings, number: int, language: str,
     """Count one display of a published version (one row per day and segment)."""
     version = published_version(site.id, number)
     if language not in version.languages:
-        raise ApiError(422, "This version is not offered in that language.",
+        raise Invalid("This version is not offered in that language.",
                        {"language": [f"One of {', '.join(version.languages)}."]})
     key = {"site_id": site.id, "banner_version_id": version.id, "day": utcnow().date(),
            "language": language, "device_type": parse_device(user_agent).device_type}

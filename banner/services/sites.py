@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..cache import app_cache
-from ..errors import ApiError
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import IP_MODES, PLATFORMS, Merchant, Site
 
@@ -16,7 +16,7 @@ def normalise_origin(url: str) -> str:
     """scheme://host[:port] of a URL, lower-cased, as browsers send in Origin."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ApiError(422, f"Not an origin: {url!r}.", {"origins": [f"Not an origin: {url}"]})
+        raise Invalid(f"Not an origin: {url!r}.", {"origins": [f"Not an origin: {url}"]})
     origin = f"{parts.scheme}://{parts.hostname}"
     return origin + (f":{parts.port}" if parts.port else "")
 
@@ -36,10 +36,10 @@ def create_site(merchant: Merchant, name: str, origins: list[str], platform: str
     if not 1 <= retention_days <= 20 * 365:
         errors["retention_days"] = ["Between 1 and 7300 days."]
     if errors:
-        raise ApiError(422, "The site settings are not valid.", errors)
+        raise Invalid("The site settings are not valid.", errors)
     site_key = site_key or secrets.token_urlsafe(12).lower().replace("_", "-").lstrip("-")
     if db.session.scalar(db.select(Site.id).filter_by(site_key=site_key)):
-        raise ApiError(409, f"Site key {site_key} is taken.")
+        raise Conflict(f"Site key {site_key} is taken.")
     site = Site(merchant_id=merchant.id, name=name.strip(), site_key=site_key,
                 allowed_origins=sorted({normalise_origin(o) for o in origins}),
                 platform=platform, default_language=default_language, ip_mode=ip_mode,
@@ -71,5 +71,5 @@ def site_settings(site_key: str) -> SiteSettings:
                             site.default_language, site.ip_mode, site.ip_salt)
     settings = app_cache("sites").get_or_set(site_key, load) if len(site_key) <= 64 else None
     if settings is None:
-        raise ApiError(404, f"No site with key {site_key!r}.")
+        raise NotFound(f"No site with key {site_key!r}.")
     return settings

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from ..cache import app_cache, clear_caches
 from ..documents import content_hash, is_material_change, validate_document
-from ..errors import ApiError
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models import CHANGE_KINDS, BannerVersion, Site, utcnow
 
@@ -28,7 +28,7 @@ def publish(site: Site, document: dict, change_kind: str | None = None) -> Banne
     material. Publishing the same content as the live version returns that version.
     """
     if change_kind is not None and change_kind not in CHANGE_KINDS:
-        raise ApiError(422, "Unknown change kind.", {"change_kind": [f"One of {CHANGE_KINDS}."]})
+        raise Invalid("Unknown change kind.", {"change_kind": [f"One of {CHANGE_KINDS}."]})
     document = validate_document(document)
     digest = content_hash(document)
     current = latest_published(site.id)
@@ -74,6 +74,6 @@ def published_version(site_id: int, number: int) -> PublishedVersion:
                                 row.document["behaviour"]["age_confirmation"])
     found = app_cache("versions").get_or_set((site_id, number), load)
     if found is None:
-        raise ApiError(422, f"Version {number} was never published for this site.",
+        raise Invalid(f"Version {number} was never published for this site.",
                        {"version": ["Not a published version of this site."]})
     return found

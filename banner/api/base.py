@@ -1,0 +1,96 @@
+"""What every API blueprint shares: flask-smorest documentation and parsing, the one
+JSON error shape, no cookie session, and bodies read as JSON whatever the type says."""
+import json
+import uuid
+from http import HTTPStatus
+
+import flask_smorest
+from webargs.flaskparser import FlaskParser
+from werkzeug.routing import BaseConverter
+
+from ..errors import Invalid
+
+from .errors import ApiError, ErrorSchema, register_json_errors
+
+ACCEPTED_TYPES = ("application/json", "text/plain")
+
+
+class BodyParser(FlaskParser):
+    """JSON bodies sent as application/json or text/plain: sendBeacon and keepalive
+    fetch send text/plain, which needs no CORS preflight."""
+
+    def _raw_load_json(self, req):
+        if req.mimetype not in ACCEPTED_TYPES:
+            raise ApiError(415, "Send the body as application/json or text/plain.")
+        raw = req.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, "The body is not valid JSON.", {"_body": [str(exc)[:200]]})
+        if not isinstance(body, dict):
+            raise ApiError(422, "The body must be a JSON object.",
+                           {"_body": ["Expected a JSON object."]})
+        return body
+
+    def load_json(self, req, schema):
+        # An empty body is unreadable JSON too, not a request with every field missing.
+        return self._raw_load_json(req)
+
+
+class VisitorIdConverter(BaseConverter):
+    """A visitor id in a path: documented as a UUID, but any segment is routed, so that a
+    malformed id gets a 422 naming the field from the view rather than a bare 404."""
+
+
+def visitor_uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Invalid("The visitor id is not a UUID.",
+                      {"visitor_id": ["Not a valid UUID."]}) from None
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """An API blueprint: documented in OpenAPI, JSON errors, stateless."""
+
+    ARGUMENTS_PARSER = BodyParser()
+    cookie_session = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        register_json_errors(self)
+
+    def route(self, rule, **options):
+        """Register a view; its name is its OpenAPI operationId (views are verbs)."""
+        register = super().route(rule, **options)
+
+        def decorate(view):
+            return register(self.doc(operationId=view.__name__)(view))
+        return decorate
+
+    def refusals(self, *codes: int):
+        """Document the error answers a view gives, all in the one error shape."""
+        def decorate(view):
+            for code in codes:
+                view = self.alt_response(code, schema=ErrorSchema,
+                                         description=HTTPStatus(code).phrase)(view)
+            return view
+        return decorate
+
+
+class Api(flask_smorest.Api):
+    """The one OpenAPI document of the public and the admin API."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        pass  # each API blueprint maps its own errors (Blueprint above)
+
+
+api = Api()
+
+
+def init_app(app) -> None:
+    app.url_map.converters["visitor"] = VisitorIdConverter
+    api.init_app(app)
+    api.register_converter(VisitorIdConverter, lambda _: {"type": "string", "format": "uuid"})
