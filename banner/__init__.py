@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, snippet
 from .api import errors as api_errors
-from .api import health, public
+from .api import admin, health, public
 from .api import base as api_base
 from .api.base import api
 from .sessions import BlueprintSessionInterface
@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
         _tune_sqlite(db.engine)
 
     api.register_blueprint(public.bp)
+    admin.register(api)
     app.register_blueprint(health.bp)
     app.register_blueprint(snippet.bp)
     _register_demo(app)

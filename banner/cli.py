@@ -4,7 +4,8 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from . import errors
-from .services import accounts, demo, retention, sites
+from .models import SCOPES
+from .services import accounts, api_keys, demo, retention, sites
 
 banner_cli = AppGroup("banner", help="Manage merchants, sites and consent data.")
 
@@ -59,7 +60,7 @@ def create_site(email, name, origins, platform, default_language, ip_mode):
     from .services.versions import publish
     try:
         merchant = accounts.get_merchant(email)
-        site = sites.create_site(merchant, name, list(origins), platform=platform,
+        site = sites.create_site(merchant.id, name, list(origins), platform=platform,
                                  default_language=default_language, ip_mode=ip_mode)
         publish(site, default_document(
             ("ar", "en") if default_language != "en" else ("en", "ar")))
@@ -70,10 +71,14 @@ def create_site(email, name, origins, platform, default_language, ip_mode):
 
 @banner_cli.command("create-api-key")
 @click.option("--merchant", "email", required=True)
-def create_api_key(email):
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(SCOPES),
+              help="A scope the key carries; repeat for several. Default: every scope.")
+@click.option("--name", default=None, help="A label to recognise the key by.")
+def create_api_key(email, scopes, name):
     """Create an API key. It is printed once and stored only as a hash."""
     try:
-        key = accounts.create_api_key(accounts.get_merchant(email))
+        _, key = api_keys.create_api_key(accounts.get_merchant(email).id, scopes or SCOPES,
+                                         name=name)
     except errors.DomainError as exc:
         _fail(exc)
     click.echo(key)

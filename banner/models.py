@@ -19,6 +19,8 @@ SOURCES = ("banner", "preferences", "api", "gpc")
 PLATFORMS = ("shopify", "salla", "custom")
 IP_MODES = ("truncate", "hash", "none")
 CHANGE_KINDS = ("minor", "material")
+SCOPES = ("sites:read", "sites:write", "publish", "proof:read", "erase", "stats:read",
+          "keys:manage")
 
 
 def utcnow() -> datetime:
@@ -37,6 +39,7 @@ class Merchant(db.Model):
 class ApiKey(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(sa.ForeignKey("merchant.id"), index=True)
+    name: Mapped[str | None] = mapped_column(sa.String(80))
     prefix: Mapped[str] = mapped_column(sa.String(16), unique=True)
     key_hash: Mapped[str] = mapped_column(sa.String(64))
     scopes: Mapped[list] = mapped_column(sa.JSON, default=list)
@@ -53,6 +56,8 @@ class Site(db.Model):
     allowed_origins: Mapped[list] = mapped_column(sa.JSON, default=list)
     platform: Mapped[str] = mapped_column(sa.String(16), default="custom")
     default_language: Mapped[str] = mapped_column(sa.String(8), default="ar")
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Riyadh",
+                                           server_default="Asia/Riyadh")
     retention_days: Mapped[int] = mapped_column(default=5 * 365)
     ip_mode: Mapped[str] = mapped_column(sa.String(16), default="truncate")
     # Per-site random salt so hashed IPs cannot be joined across sites.
@@ -63,9 +68,17 @@ class Site(db.Model):
 
 
 class BannerVersion(db.Model):
-    """A banner document; once published it never changes (records point at it)."""
+    """A banner document; once published it never changes (records point at it).
 
-    __table_args__ = (sa.UniqueConstraint("site_id", "number"),)
+    The site's one draft is a row too, numbered as the version it will be published as.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("site_id", "number"),
+        sa.Index("uq_banner_version_one_draft", "site_id", unique=True,
+                 sqlite_where=sa.text("status = 'draft'"),
+                 postgresql_where=sa.text("status = 'draft'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id"), index=True)
@@ -74,7 +87,9 @@ class BannerVersion(db.Model):
     change_kind: Mapped[str] = mapped_column(sa.String(16), default="material")
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     document: Mapped[dict] = mapped_column(sa.JSON)
+    change_note: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
 
 
@@ -140,4 +155,51 @@ class Impression(db.Model):
     day: Mapped[date]
     language: Mapped[str] = mapped_column(sa.String(8))
     device_type: Mapped[str] = mapped_column(sa.String(16))
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class AuditEvent(db.Model):
+    """What a merchant (or one of its keys) did. Append-only."""
+
+    __table_args__ = (sa.Index("ix_audit_event_merchant", "merchant_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(sa.ForeignKey("merchant.id"))
+    site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id"))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    actor: Mapped[str] = mapped_column(sa.String(300))  # "key <prefix>" or the merchant's email
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ErasureReceipt(db.Model):
+    """Proof that a visitor's records were erased, holding nothing personal."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id"), index=True)
+    visitor_hash: Mapped[str] = mapped_column(sa.String(64))
+    records_removed: Mapped[int]
+    actor: Mapped[str] = mapped_column(sa.String(300))
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ErasedDecisions(db.Model):
+    """Counts of erased consent records, without identities, so that consent rates stay
+    exact after an erasure: analytics add these to the records that remain."""
+
+    __table_args__ = (sa.UniqueConstraint(
+        "site_id", "banner_version_id", "day", "action", "source", "language", "device_type",
+        "functional", "analytics", "advertising", name="uq_erased_decisions_segment"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id"))
+    banner_version_id: Mapped[int] = mapped_column(sa.ForeignKey("banner_version.id"))
+    day: Mapped[date]
+    action: Mapped[str] = mapped_column(sa.String(16))
+    source: Mapped[str] = mapped_column(sa.String(16))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    device_type: Mapped[str] = mapped_column(sa.String(16))
+    functional: Mapped[bool]
+    analytics: Mapped[bool]
+    advertising: Mapped[bool]
     count: Mapped[int] = mapped_column(default=0)

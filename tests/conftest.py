@@ -4,6 +4,7 @@ The database is SQLite unless TEST_DATABASE_URL (or DATABASE_URL) names another,
 e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test in CI.
 """
 import copy
+from dataclasses import dataclass
 import os
 import uuid
 
@@ -14,7 +15,9 @@ from banner import create_app
 from banner.cache import clear_caches
 from banner.documents import default_document
 from banner.extensions import db
+from banner.models import SCOPES
 from banner.services.accounts import create_merchant
+from banner.services.api_keys import create_api_key
 from banner.services.sites import create_site
 from banner.services.versions import publish
 
@@ -107,8 +110,10 @@ def make_merchant(ctx):
 @pytest.fixture
 def make_site(make_merchant):
     """Creates a site with the default banner (ar + en) published as version 1."""
-    def make(site_key=None, origins=("https://store.example",), document=None, **settings):
-        site = create_site(make_merchant(), settings.pop("name", "Test store"), list(origins),
+    def make(site_key=None, origins=("https://store.example",), document=None, merchant=None,
+             **settings):
+        merchant = merchant or make_merchant()
+        site = create_site(merchant.id, settings.pop("name", "Test store"), list(origins),
                            site_key=site_key or f"s-{uuid.uuid4().hex[:10]}", **settings)
         publish(site, document or default_document())
         return site
@@ -134,3 +139,39 @@ def row_counts(ctx):
         return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
                 for table in db.metadata.sorted_tables}
     return counts
+
+
+@pytest.fixture
+def make_key(ctx):
+    """Creates an API key for a merchant; returns the request headers that carry it."""
+    def make(merchant, scopes=SCOPES):
+        _, key = create_api_key(merchant.id, scopes)
+        return {"Authorization": f"Bearer {key}"}
+    return make
+
+
+@dataclass
+class Owner:
+    merchant: object
+    site: object
+    headers: dict
+
+    @property
+    def base(self) -> str:
+        """The admin API path of the owner's site."""
+        return f"/v1/admin/sites/{self.site.id}"
+
+
+@pytest.fixture
+def make_owner(make_merchant, make_site, make_key):
+    """A merchant with a published site and a key of every scope (or those given)."""
+    def make(scopes=SCOPES, **site_settings):
+        merchant = make_merchant()
+        site = make_site(merchant=merchant, **site_settings)
+        return Owner(merchant, site, make_key(merchant, scopes))
+    return make
+
+
+@pytest.fixture
+def owner(make_owner):
+    return make_owner()

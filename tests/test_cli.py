@@ -2,7 +2,7 @@ import re
 
 from banner.extensions import db
 from banner.models import ApiKey, BannerVersion, Merchant, Site
-from banner.services.accounts import hash_key
+from banner.services.api_keys import hash_key
 
 
 def test_create_merchant_and_refuse_a_duplicate(runner):

@@ -78,6 +78,11 @@ class Blueprint(flask_smorest.Blueprint):
         return decorate
 
 
+# Documents refusals for decorators that are not tied to one blueprint (admin scopes).
+_documenter = Blueprint("api_documenter", __name__)
+refusals = _documenter.refusals
+
+
 class Api(flask_smorest.Api):
     """The one OpenAPI document of the public and the admin API."""
 

@@ -77,6 +77,6 @@ def seed_demo() -> tuple[str, str]:
         or create_merchant(DEMO_EMAIL, DEMO_PASSWORD)
     for site_key, spec in DEMO_SITES.items():
         site = db.session.scalar(db.select(Site).filter_by(site_key=site_key)) \
-            or create_site(merchant, site_key=site_key, **spec["site"])
+            or create_site(merchant.id, site_key=site_key, **spec["site"])
         publish(site, copy.deepcopy(spec["document"]))
     return DEMO_EMAIL, DEMO_PASSWORD
