@@ -139,6 +139,14 @@ def owned_site(merchant_id: int, site_id: int) -> Site:
     return site
 
 
+def site_by_key(site_key: str) -> Site:
+    """The site with this public key (for operators' commands); NotFound when unknown."""
+    site = db.session.scalar(db.select(Site).filter_by(site_key=site_key))
+    if site is None:
+        raise NotFound(f"No site with key {site_key!r}.")
+    return site
+
+
 def update_site(site: Site, changes: dict, actor: audit.Actor) -> Site:
     """Change some settings; the site key and salt never change."""
     unknown = sorted(set(changes) - set(EDITABLE))
