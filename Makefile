@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: demo test install chromium wrk serve bench bench-banner bench-consent bench-snippet clean
+.PHONY: demo test install chromium redis wrk serve bench bench-banner bench-consent bench-snippet clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -32,6 +32,8 @@ wrk:
 	  echo "Installing Debian's wrk for the benches"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
 
+# Demo mode: /demo is served and needs no SECRET_KEY (production refuses to start without).
+demo: export BANNER_DEMO := 1
 demo: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask banner seed-demo
@@ -43,8 +45,19 @@ demo: install
 	@echo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# The rate-limit tests share counts between worker processes through Redis.
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+	  command -v redis-server >/dev/null 2>&1 || { \
+	    echo "Installing Debian's redis-server for the tests"; \
+	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq redis-server; }; \
+	  echo "Starting redis-server on 127.0.0.1:6379"; \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
+	  for i in 1 2 3 4 5 6 7 8 9 10; do \
+	    redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done; }
+
 # SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... runs on PostgreSQL.
-test: install chromium
+test: install chromium redis
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: bench-banner bench-consent bench-snippet

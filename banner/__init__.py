@@ -5,13 +5,14 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, snippet
+from . import cli, security, snippet
 from .api import errors as api_errors
 from .api import admin, health, public
+from .api import docs as api_docs
 from .api import base as api_base
 from .api.base import api
 from .sessions import BlueprintSessionInterface
-from .config import Config
+from .config import DEV_SECRET_KEY, Config
 from .extensions import db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.session_interface = BlueprintSessionInterface()
     if config:
         app.config.from_mapping(config)
+    _require_secret_key(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = \
@@ -39,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     api_errors.init_app(app)
     api_base.init_app(app)
     cli.init_app(app)
+    security.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
 
@@ -46,8 +49,24 @@ def create_app(config: dict | None = None) -> Flask:
     admin.register(api)
     app.register_blueprint(health.bp)
     app.register_blueprint(snippet.bp)
+    app.register_blueprint(api_docs.bp)
     _register_demo(app)
     return app
+
+
+class MissingSecretKey(RuntimeError):
+    pass
+
+
+def _require_secret_key(app: Flask) -> None:
+    """Refuse to run on a public default key: with it, hashed IPs can be reversed."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.config["BANNER_DEMO"]:
+        app.config["SECRET_KEY"] = DEV_SECRET_KEY
+        return
+    raise MissingSecretKey("Set SECRET_KEY (e.g. python -c 'import secrets; "
+                           "print(secrets.token_hex(32))'), or BANNER_DEMO=1 for the demo.")
 
 
 def _tune_sqlite(engine) -> None:
@@ -66,8 +85,7 @@ def _tune_sqlite(engine) -> None:
 
 
 def _register_demo(app: Flask) -> None:
-    try:
-        from . import demo
-    except ImportError:  # the demo storefronts are optional in a slim deployment
-        return
+    if not app.config["BANNER_DEMO"]:
+        return  # no /demo in production
+    from . import demo
     app.register_blueprint(demo.bp)

@@ -1,11 +1,13 @@
 """`flask --app wsgi banner ...`: account, site and maintenance commands."""
+import json
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
 from . import errors
 from .models import SCOPES
-from .services import accounts, api_keys, demo, retention, sites
+from .services import accounts, api_keys, audit, demo, drafts, retention, sites
 
 banner_cli = AppGroup("banner", help="Manage merchants, sites and consent data.")
 
@@ -83,6 +85,54 @@ def create_api_key(email, scopes, name):
         _fail(exc)
     click.echo(key)
     click.echo("Store it now: it cannot be shown again.", err=True)
+
+
+def _read_document(path: str) -> dict:
+    """The JSON document in a file; a clear message, before anything is written, if not."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path} is not UTF-8 text.") from None
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                                   f"column {exc.colno}.") from None
+
+
+@banner_cli.command("publish")
+@click.option("--site", "site_key", required=True, help="The site key.")
+@click.option("--from-file", "path", default=None,
+              help="A banner document (JSON) to publish; without it, the current draft.")
+@click.option("--change", required=True, type=click.Choice(["material", "minor"]),
+              help="material asks every visitor again (needed when vendors, the policy or "
+                   "the consent rules changed).")
+@click.option("--note", default=None, help="Why it changed (kept with the version).")
+def publish(site_key, path, change, note):
+    """Publish a banner document (or the draft) as the site's next version."""
+    document = _read_document(path) if path else None
+    try:
+        site = sites.site_by_key(site_key)
+        actor = audit.Actor(site.merchant_id, "cli")
+        if document is None:
+            version = drafts.publish_draft(site, change, note, actor)
+        else:
+            version = drafts.publish_document(site, document, change, note, actor)
+    except errors.DomainError as exc:
+        _fail(exc)
+    click.echo(f"Published version {version.number} ({version.change_kind})")
+
+
+@banner_cli.command("export-draft")
+@click.option("--site", "site_key", required=True, help="The site key.")
+def export_draft(site_key):
+    """Print the draft document as JSON, to edit and publish with --from-file."""
+    try:
+        draft = drafts.get_draft(sites.site_by_key(site_key))
+    except errors.DomainError as exc:
+        _fail(exc)
+    click.echo(json.dumps(draft.document, indent=2, ensure_ascii=False))
 
 
 @banner_cli.command("seed-demo")

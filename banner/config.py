@@ -14,8 +14,17 @@ def _database_url() -> str:
     return url
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") in ("1", "true", "yes")
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # No default: the key protects hashed IPs and sessions. create_app refuses to start
+    # without one unless in debug or demo mode, where DEV_SECRET_KEY is used.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    # Demo mode (`make demo`, some tests): the demo storefronts under /demo, and the app's
+    # own origin trusted for the demo sites' consent writes. Off in production.
+    BANNER_DEMO = _flag("BANNER_DEMO")
     SQLALCHEMY_DATABASE_URI = _database_url() or None  # None: SQLite under instance/
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     JSON_SORT_KEYS = False
@@ -32,8 +41,12 @@ class Config:
     # Header set by a trusted proxy/CDN with the visitor's country (e.g. CF-IPCountry).
     COUNTRY_HEADER = os.environ.get("COUNTRY_HEADER") or None
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Shared by every worker when Redis is given; memory:// counts per worker process.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") \
+        or os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_PUBLIC = os.environ.get("RATELIMIT_PUBLIC", "600 per minute")
+    # All clients together, per site: one client behind many addresses cannot flood a store.
+    RATELIMIT_SITE = os.environ.get("RATELIMIT_SITE", "6000 per minute")
     RATELIMIT_HEADERS_ENABLED = True
     # Concurrent consent writes of a process share one transaction and commit (batching.py).
     CONSENT_GROUP_COMMIT = os.environ.get("CONSENT_GROUP_COMMIT", "1") != "0"
@@ -45,3 +58,6 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+
+
+DEV_SECRET_KEY = "dev-only-not-secret"  # debug and demo mode only

@@ -12,11 +12,21 @@ from .default_texts import DEFAULT_TEXTS
 from .errors import Invalid
 from .models import CATEGORIES
 
+
+class Whole(validate.Regexp):
+    r"""A pattern the whole value must match: re.match lets "ar\n" through `$`, and `\Z`
+    would mean nothing to OpenAPI readers, who take patterns as ECMAScript."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
-LANGUAGE = validate.Regexp(r"^[a-z]{2}$", error="Use a two-letter ISO 639-1 code.")
+LANGUAGE = Whole(r"^[a-z]{2}$", error="Use a two-letter ISO 639-1 code.")
 TEXT = validate.Length(min=1, max=2000)
-HOSTNAME = validate.Regexp(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$",
-                           error="Not a host name.")
+HOSTNAME = Whole(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$", error="Not a host name.")
 TEXT_KEYS = ("title", "description", "accept_all", "reject_all", "customize", "save",
              "close", "preferences_title", "preferences_description", "vendors_title",
              "policy_link", "contact_title", "age_confirmation", "reopen", "always_on")
@@ -53,12 +63,13 @@ class VendorSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,39}$"))
+    key = fields.String(required=True, validate=Whole(r"^[a-z0-9][a-z0-9-]{0,39}$"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     category = fields.String(required=True,
                              validate=validate.OneOf([c for c in CATEGORIES if c != "necessary"]))
-    hosts = fields.List(fields.String(validate=HOSTNAME), load_default=list,
-                        validate=validate.Length(max=20))
+    # Every optional category loads scripts: a vendor without hosts would block nothing.
+    hosts = fields.List(fields.String(validate=HOSTNAME), required=True,
+                        validate=validate.Length(min=1, max=20))
     privacy_url = fields.Url(required=True, schemes={"https", "http"})
 
 
@@ -69,14 +80,14 @@ class AppearanceSchema(Schema):
     position = fields.String(load_default="bottom", validate=validate.OneOf(["bottom", "center"]))
     theme = fields.String(load_default="light", validate=validate.OneOf(["light", "dark"]))
     accent_color = fields.String(load_default="#0b6e4f",
-                                 validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"))
+                                 validate=Whole(r"^#[0-9a-fA-F]{6}$"))
 
 
 class RegionRuleSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    countries = fields.List(fields.String(validate=validate.Regexp(r"^[A-Z]{2}$")),
+    countries = fields.List(fields.String(validate=Whole(r"^[A-Z]{2}$")),
                             required=True, validate=validate.Length(min=1))
     mode = fields.String(required=True, validate=validate.OneOf(["opt_in", "opt_out"]))
 
@@ -98,8 +109,8 @@ class ContactSchema(Schema):
         unknown = RAISE
 
     email = fields.Email()
-    phone = fields.String(validate=validate.Regexp(r"^\+?[0-9 ()-]{5,20}$"))
-    whatsapp = fields.String(validate=validate.Regexp(r"^\+?[0-9 ()-]{5,20}$"))
+    phone = fields.String(validate=Whole(r"^\+?[0-9 ()-]{5,20}$"))
+    whatsapp = fields.String(validate=Whole(r"^\+?[0-9 ()-]{5,20}$"))
 
 
 class BannerDocumentSchema(Schema):
@@ -125,9 +136,14 @@ class BannerDocumentSchema(Schema):
             raise ValidationError("Each language once.", "languages")
         if data.get("default_language") not in languages:
             raise ValidationError("Must be one of the document's languages.", "default_language")
-        missing = [lang for lang in languages if lang not in data.get("texts", {})]
+        texts = data.get("texts", {})
+        missing = [lang for lang in languages if lang not in texts]
         if missing:
             raise ValidationError(f"No texts for: {', '.join(missing)}.", "texts")
+        unlisted = sorted(set(texts) - set(languages))
+        if unlisted:  # texts nobody is shown would still be published and diffed
+            raise ValidationError(f"Texts for unlisted languages: {', '.join(unlisted)}.",
+                                  "texts")
         keys = [vendor["key"] for vendor in data.get("vendors", [])]
         if len(set(keys)) != len(keys):
             raise ValidationError("Vendor keys must be unique.", "vendors")

@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and attached in create_app."""
+import ipaddress
+
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -22,9 +24,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def client_network() -> str:
+    """The rate-limit key of a client: its IPv4 address, or its IPv6 /64 (one subscriber
+    line gets a whole /64, so its addresses are one client)."""
+    address = get_remote_address()
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:  # ::ffff:198.51.100.7 is that IPv4 client
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)  # SQLite needs batch ALTERs
-limiter = Limiter(key_func=get_remote_address)
+limiter = Limiter(key_func=client_network)
 
 
 @limiter.request_filter

@@ -1,5 +1,6 @@
 """Request and response schemas of the public API."""
 import re
+from datetime import datetime, timezone
 from urllib.parse import urlsplit, urlunsplit
 
 from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate,
@@ -46,9 +47,22 @@ class ChoicesSchema(Schema):
             raise ValidationError("Necessary cookies cannot be refused.")
 
 
-def _strip_query(url: str) -> str:
+def _page_without_personal_data(url: str) -> str:
+    """The page URL without its query, fragment and user info (emails, order ids and
+    passwords travel there): never stored."""
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+# Device clocks are often wrong (a reset clock says 1970 or 2000), so the window is wide;
+# a time outside it is not a clock but a crafted value, and cannot always be converted
+# to UTC (year 1 at +14:00).
+CLIENT_TIME_WINDOW = (datetime(1970, 1, 1, tzinfo=timezone.utc),
+                      datetime(2100, 1, 1, tzinfo=timezone.utc))
 
 
 class ConsentInSchema(Schema):
@@ -68,13 +82,24 @@ class ConsentInSchema(Schema):
                       require_tld=False, validate=validate.Length(max=2048))
     client_time = fields.AwareDateTime(load_default=None, allow_none=True)
     idempotency_key = fields.String(load_default=None, allow_none=True,
-                                    validate=validate.Regexp(r"^[A-Za-z0-9_.:-]{8,64}$"))
+                                    validate=validate.Regexp(r"^[A-Za-z0-9_.:-]{8,64}\Z"))
+
+    @validates("client_time")
+    def client_time_is_a_clock(self, value, **kwargs):
+        if value is None:
+            return
+        try:
+            utc = value.astimezone(timezone.utc)
+        except OverflowError:  # year 1 at +14:00, year 9999 at -14:00
+            utc = None
+        if utc is None or not CLIENT_TIME_WINDOW[0] <= utc < CLIENT_TIME_WINDOW[1]:
+            raise ValidationError("Must lie between 1970 and 2100.")
 
     @post_load
     def normalise(self, data, **kwargs):
         # Query strings carry personal data (emails, order ids): never stored.
         if data.get("page"):
-            data["page"] = _strip_query(data["page"])
+            data["page"] = _page_without_personal_data(data["page"])
         choices = data["choices"]
         if data["action"] == "accept_all" and not all(choices.values()):
             raise ValidationError("accept_all must grant every category.", "choices")
@@ -95,7 +120,7 @@ class ImpressionInSchema(Schema):
     language = fields.String(required=True, validate=LANGUAGE)
 
 
-LANG_PARAM = re.compile(r"^[A-Za-z]{2}([-_][A-Za-z0-9]{1,8})*$")
+LANG_PARAM = re.compile(r"^[A-Za-z]{2}([-_][A-Za-z0-9]{1,8})*\Z")
 
 
 class LanguageQuerySchema(Schema):

@@ -60,7 +60,8 @@ def prepare_database(url: str) -> dict:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
                         (parsed.database,)).fetchone() is None:
             conn.execute(f'CREATE DATABASE "{parsed.database}"')
-    env = {**os.environ, "DATABASE_URL": url, "RATELIMIT_ENABLED": "0", "FLASK_APP": "wsgi"}
+    env = {**os.environ, "DATABASE_URL": url, "RATELIMIT_ENABLED": "0", "FLASK_APP": "wsgi",
+           "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret")}
     for command in (["db", "upgrade"], ["banner", "seed-demo"]):
         subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

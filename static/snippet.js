@@ -11,14 +11,16 @@
   const GPC = nav.globalPrivacyControl === true;
   const LANGS = [set.lang, html.lang, ...nav.languages].map(l => String(l).toLowerCase().split(/[-_]/)[0])
     .filter(l => /^[a-z]{2}$/.test(l));
-  // Vendor cookies cleared when their category is refused.
-  const COOKIES = {analytics: /^_g(a|id)/, advertising: /^(_gcl_|_fbp$|_fbc$|_uet|_ttp$|_scid)/};
-  // Held from the start (banner/vendors.py); the site's catalogue adds more.
-  const HOSTS = {};
+  // Vendor cookies cleared when their category is refused, and hosts whose scripts are held
+  // from the start (the site's catalogue adds more).
+  const COOKIES = {}, HOSTS = {};
   const addHosts = vendors => (vendors || []).forEach(v => v.hosts.forEach(h => { HOSTS[h] = v.category; }));
-  addHosts([{category: 'analytics', hosts: ['www.googletagmanager.com', 'www.google-analytics.com']},
-    {category: 'advertising', hosts: ('googleads.g.doubleclick.net www.googleadservices.com connect.facebook.net ' +
-      'bat.bing.com analytics.tiktok.com sc-static.net').split(' ')}]);
+  // {category: [cookie regex source, ...hosts]} of banner/vendors.py, put in place of the
+  // marker when served (banner/snippet.py): the catalogue is never copied by hand.
+  for (const [category, [cookies, ...hosts]] of Object.entries(/*catalogue*/{})) {
+    COOKIES[category] = RegExp(cookies);
+    addHosts([{category, hosts}]);
+  }
 
   /* Helpers (storage access guarded: private modes throw) */
   const noop = () => {};

@@ -46,8 +46,10 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(database_url):
+    # Demo mode, as `make demo` runs: the demo storefronts are served for the browser tests.
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
-                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "test-secret"})
+                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "test-secret",
+                      "BANNER_DEMO": True})
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -62,7 +64,8 @@ def make_app(database_url):
 
     def make(**config):
         made.append(create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
-                                "RATELIMIT_ENABLED": False, **config}))
+                                "RATELIMIT_ENABLED": False, "SECRET_KEY": "test-secret",
+                                **config}))
         return made[-1]
     yield make
     for other in made:

@@ -38,7 +38,7 @@ def test_migrations_have_a_single_head():
 
 
 def test_upgrade_on_empty_database_matches_the_models(empty_database_url):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "x"})
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:

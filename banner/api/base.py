@@ -1,6 +1,7 @@
 """What every API blueprint shares: flask-smorest documentation and parsing, the one
 JSON error shape, no cookie session, and bodies read as JSON whatever the type says."""
 import json
+import re
 import uuid
 from http import HTTPStatus
 
@@ -15,6 +16,29 @@ from .errors import ApiError, ErrorSchema, register_json_errors
 ACCEPTED_TYPES = ("application/json", "text/plain")
 
 
+# Text no database column takes alike: PostgreSQL refuses NUL, neither stores an unpaired
+# surrogate (JSON can spell both). Refused everywhere so both databases agree.
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+MAX_DEPTH = 32  # far deeper than any document of ours; bounds the work below
+
+
+def _refuse_unstorable_text(body: dict) -> None:
+    """Refuse bodies with unstorable text anywhere, or nested past MAX_DEPTH."""
+    stack = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ApiError(400, "The body is nested too deeply.",
+                           {"_body": ["JSON nested too deeply."]})
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and UNSTORABLE.search(value):
+            raise ApiError(422, "Text may not hold NUL characters or unpaired surrogates.",
+                           {"_body": ["NUL or unpaired surrogate in a string."]})
+
+
 class BodyParser(FlaskParser):
     """JSON bodies sent as application/json or text/plain: sendBeacon and keepalive
     fetch send text/plain, which needs no CORS preflight."""
@@ -27,9 +51,13 @@ class BodyParser(FlaskParser):
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, "The body is not valid JSON.", {"_body": [str(exc)[:200]]})
+        except RecursionError:  # "[[[[..." within the size limit: the parser's stack
+            raise ApiError(400, "The body is nested too deeply.",
+                           {"_body": ["JSON nested too deeply."]}) from None
         if not isinstance(body, dict):
             raise ApiError(422, "The body must be a JSON object.",
                            {"_body": ["Expected a JSON object."]})
+        _refuse_unstorable_text(body)
         return body
 
     def load_json(self, req, schema):

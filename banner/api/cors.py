@@ -1,20 +1,23 @@
 """CORS for the public API: only the site's allowed origins (and the app's own)."""
-from flask import Response, request
+from flask import Response, current_app, request
 
 from ..errors import NotFound
 from .errors import ApiError
+from ..services.demo import DEMO_SITES
 from ..services.sites import SiteSettings, site_settings
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 ALLOWED_HEADERS = "Content-Type, If-None-Match"
 
 
-def _own_origin() -> str:
-    return f"{request.scheme}://{request.host}"
+def _demo_page(site: SiteSettings, origin: str) -> bool:
+    """In demo mode only, the demo stores' pages are served by this app itself."""
+    return current_app.config["BANNER_DEMO"] and site.site_key in DEMO_SITES \
+        and origin == f"{request.scheme}://{request.host}"
 
 
 def origin_allowed(site: SiteSettings, origin: str | None) -> bool:
-    return origin is not None and (origin in site.allowed_origins or origin == _own_origin())
+    return origin is not None and (origin in site.allowed_origins or _demo_page(site, origin))
 
 
 def require_allowed_origin(site: SiteSettings) -> None:

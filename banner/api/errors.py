@@ -11,11 +11,15 @@ from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException
 
 from .. import errors as domain
+from ..cache import database_unreachable
 
 # Which status each domain error answers with.
 STATUS = {domain.NotFound: 404, domain.Invalid: 422, domain.Conflict: 409,
           domain.Forbidden: 403, domain.Unauthenticated: 401}
 LOCATIONS = ("json", "query", "path", "headers", "form", "view_args")
+# Seconds a client should wait after a 503. Short: the snippet keeps the choice queued
+# and an outage's length is unknown, so ask again soon rather than give up.
+RETRY_AFTER_SECONDS = 5
 
 
 class ApiError(HTTPException):
@@ -79,9 +83,22 @@ def validation_error(exc: ValidationError) -> Response:
     return error_response(422, "The request is not valid.", messages)
 
 
+def unavailable_error(exc: Exception) -> Response:
+    """The database could not be reached or did not commit in time: nothing was stored
+    (or the same idempotency key will find it), so the client may simply retry."""
+    # One line, no traceback: an outage would otherwise log one per request.
+    current_app.logger.warning("Database unavailable on %s %s: %s", request.method,
+                               request.path, type(exc).__name__)
+    return error_response(503, "The service is briefly unavailable; please retry.",
+                          headers=[("Retry-After", str(RETRY_AFTER_SECONDS))])
+
+
 def unexpected_error(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return http_error(exc)
+    # TimeoutError: the group committer gave up waiting for the database (batching.py).
+    if database_unreachable(exc) or isinstance(exc, TimeoutError):
+        return unavailable_error(exc)
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     # Never leak database detail to clients.
     return error_response(500, "Something went wrong on our side.")

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from .errors import RETRY_AFTER_SECONDS
 
 bp = Blueprint("health", __name__)
 
@@ -11,8 +12,11 @@ bp = Blueprint("health", __name__)
 def health():
     try:
         db.session.execute(db.text("SELECT 1"))
-    except SQLAlchemyError:
-        current_app.logger.exception("Health check: database unreachable")
+    except SQLAlchemyError as exc:
+        # One line, no traceback: load balancers probe every few seconds during an outage.
+        current_app.logger.warning("Health check: database unreachable (%s)",
+                                   type(exc).__name__)
         db.session.rollback()
-        return {"status": "unavailable", "database": "unreachable"}, 503, {"Cache-Control": "no-store"}
+        return ({"status": "unavailable", "database": "unreachable"}, 503,
+                {"Cache-Control": "no-store", "Retry-After": str(RETRY_AFTER_SECONDS)})
     return {"status": "ok", "database": "ok"}, 200, {"Cache-Control": "no-store"}

@@ -20,6 +20,20 @@ def _public_limit() -> str:
     return current_app.config["RATELIMIT_PUBLIC"]
 
 
+def _site_limit() -> str:
+    return current_app.config["RATELIMIT_SITE"]
+
+
+def _site_of_request() -> str:
+    return request.view_args["site_key"]
+
+
+# Per client network, and per site for all clients together (a flood from many
+# addresses stops at the site's ceiling, not at the database).
+per_client = limiter.limit(_public_limit)
+per_site = limiter.limit(_site_limit, key_func=_site_of_request, scope="site")
+
+
 @bp.before_request
 def prepare():
     """Writes need a known site and an allowed origin, before the body is read; the
@@ -72,7 +86,8 @@ def get_banner(site_key: str, lang: str | None):
 
 
 @bp.post("/consents")
-@limiter.limit(_public_limit)
+@per_client
+@per_site
 @bp.arguments(ConsentInSchema)
 @bp.response(201, ConsentOutSchema, description="Recorded")
 @bp.alt_response(200, schema=ConsentOutSchema,
@@ -95,7 +110,8 @@ def get_consent(site_key: str, visitor_id: str):
 
 
 @bp.post("/impressions")
-@limiter.limit(_public_limit)
+@per_client
+@per_site
 @bp.arguments(ImpressionInSchema)
 @bp.response(204, description="Counted")
 @bp.refusals(400, 403, 404, 413, 415, 429)

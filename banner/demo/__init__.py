@@ -10,6 +10,12 @@ from .stores import PANEL_TEXTS, STORES, category_label, sar
 
 bp = Blueprint("demo", __name__, url_prefix="/demo", template_folder="templates",
                static_folder="static")
+# A storefront runs its own inline tags (gated by the snippet) and the banner's shadow
+# root carries its <style>: inline allowed, yet nothing may load from another origin.
+bp.content_security_policy = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'")
 
 # Short and public: the pages hold nothing visitor-specific (the consent lives in the
 # browser), yet a demo being edited should show changes within a minute.

@@ -89,7 +89,8 @@ def list_keys(merchant_id: int, cursor: str | None = None, limit: int = 50) -> P
 
 def revoke_key(merchant_id: int, key_id: int, actor: audit.Actor) -> ApiKey:
     """Revoke a key at once; revoking a revoked key changes nothing."""
-    row = db.session.get(ApiKey, key_id)
+    # Ids past the 32-bit column would be a database error, not a missing key.
+    row = db.session.get(ApiKey, key_id) if 0 < key_id < 2**31 else None
     if row is None or row.merchant_id != merchant_id:
         raise NotFound("No such API key.")
     if row.revoked_at is None:

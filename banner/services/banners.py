@@ -1,16 +1,18 @@
 """The public, localised banner: rendered once per (site, language) and cached.
 
 Nothing visitor-specific goes in: the same bytes serve every visitor, so a CDN
-may cache them.
+may cache them. Three per-worker caches (cache.py) serve it: the site's live version
+(read from the database every BANNER_CACHE_SECONDS, served stale while the database is
+down), its renderings by resolved language, and the raw query strings of the fast path.
 """
 import hashlib
 import json
-import time
+import re
 from dataclasses import dataclass
 
 from flask import current_app
 
-from ..cache import app_cache
+from ..cache import DEFAULT_STALE_IF_ERROR, NEVER, LRUCache, app_cache
 from ..documents import RTL_LANGUAGES
 from ..errors import NotFound
 from ..models import CATEGORIES
@@ -19,13 +21,34 @@ from .sites import SiteSettings, site_settings
 from .versions import latest_published, material_version_number
 
 
+# Bounds per worker. Renderings (a few KB each) are kept per (site, language) and live
+# versions per site, so these cover thousands of busy sites; the raw query strings of
+# the fast path are only those the snippet itself sends (QUERY_KEPT), a few per site.
+MAX_LIVE_SITES = 2048
+MAX_RENDERINGS = 4096
+MAX_QUERIES = 8192
+# What the snippet asks for: nothing, or lang= and a two-letter code. Other queries still
+# get the shared rendering, through the view; they are not kept under their own string, so
+# a flood of distinct junk cannot churn the fast path.
+QUERY_KEPT = re.compile(rb"(lang=[a-z]{2})?")
+
+
+@dataclass(frozen=True)
+class LiveVersion:
+    """The site's published banner, as rendering needs it (published versions never change)."""
+
+    number: int
+    material: int
+    document: dict
+
+
 @dataclass(frozen=True)
 class RenderedBanner:
     body: bytes
     quoted_etag: str
     language: str
     headers: tuple[tuple[str, str], ...]
-    fresh_until: float  # time.monotonic() past which the database is asked again
+    version: tuple[int, int]  # (number, material) of the LiveVersion it was rendered from
 
 
 def resolve_language(requested: str | None, offered: list[str], site_default: str) -> str:
@@ -62,45 +85,70 @@ def localise(site_key: str, number: int, material: int, document: dict, language
     return banner
 
 
-def render_banner(site: SiteSettings, requested_language: str | None) -> RenderedBanner:
-    """The site's live banner in the best language; 404 when nothing is published."""
-    def render():
+def _live_versions() -> LRUCache:
+    return app_cache("live_versions", MAX_LIVE_SITES)
+
+
+def _queries() -> LRUCache:
+    return app_cache("banner_queries", MAX_QUERIES, stale=False)
+
+
+def live_version(site: SiteSettings) -> LiveVersion | None:
+    """The site's latest published version (cached; stale while the database is down)."""
+    def load():
         version = latest_published(site.id)
         if version is None:
             return None
-        document = version.document
-        language = resolve_language(requested_language, document["languages"],
-                                    site.default_language)
         material = material_version_number(site.id) or version.number
-        payload = localise(site.site_key, version.number, material, document, language)
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-        config = current_app.config
-        cache_control = (f"public, max-age={config['BANNER_MAX_AGE']}, "
-                         f"stale-while-revalidate={config['BANNER_STALE_WHILE_REVALIDATE']}")
-        headers = (("ETag", etag), ("Cache-Control", cache_control),
-                   ("Content-Language", language), ("Vary", "Origin"))
-        return RenderedBanner(body, etag, language, headers,
-                              time.monotonic() + config["BANNER_CACHE_SECONDS"])
+        return LiveVersion(version.number, material, version.document)
+    return _live_versions().get_or_set(site.id, load)
 
-    rendered = app_cache("banners").get_or_set((site.id, requested_language), render)
-    if rendered is None:
+
+def _render(site: SiteSettings, live: LiveVersion, language: str) -> RenderedBanner:
+    payload = localise(site.site_key, live.number, live.material, live.document, language)
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    config = current_app.config
+    # stale-if-error: a CDN may keep serving the banner through an outage, as we do.
+    cache_control = (f"public, max-age={config['BANNER_MAX_AGE']}, "
+                     f"stale-while-revalidate={config['BANNER_STALE_WHILE_REVALIDATE']}, "
+                     f"stale-if-error={config.get('BANNER_STALE_IF_ERROR', DEFAULT_STALE_IF_ERROR)}")
+    headers = (("ETag", etag), ("Cache-Control", cache_control),
+               ("Content-Language", language), ("Vary", "Origin"))
+    return RenderedBanner(body, etag, language, headers, (live.number, live.material))
+
+
+def render_banner(site: SiteSettings, requested_language: str | None) -> RenderedBanner:
+    """The site's live banner in the best language; 404 when nothing is published.
+    Rendered once per (site, language, version): every request naming that language,
+    however it is spelt, shares the same rendering."""
+    live = live_version(site)
+    if live is None:
         raise NotFound("This site has not published a banner yet.")
+    language = resolve_language(requested_language, live.document["languages"],
+                                site.default_language)
+    renderings = app_cache("banner_renderings", MAX_RENDERINGS, stale=False, seconds=NEVER)
+    rendered = renderings.get((site.id, language))
+    if rendered is None or rendered.version != (live.number, live.material):
+        rendered = _render(site, live, language)
+        renderings.put((site.id, language), rendered)
     return rendered
 
 
 def prepared_banner(site_key: str, query: bytes) -> RenderedBanner | None:
     """The rendering already prepared for this raw query string, if any: on the busiest
     endpoint, parsing the query costs more than everything else the view does."""
-    return app_cache("banner_queries").get((site_key, query))
+    return _queries().get((site_key, query))
 
 
 def banner_for_query(site_key: str, query: bytes,
                      requested_language: str | None) -> RenderedBanner:
-    """render_banner, kept under the raw query string for prepared_banner. Errors are
-    not kept. An entry goes when its rendering does, so a worker still asks the database
-    every BANNER_CACHE_SECONDS; publishing clears this cache with the others."""
-    def render():
-        return render_banner(site_settings(site_key), requested_language)
-    return app_cache("banner_queries").get_or_set(
-        (site_key, query), render, until=lambda rendered: rendered.fresh_until)
+    """render_banner, kept under the raw query string for prepared_banner when it is one
+    the snippet sends. Errors are not kept. An entry goes when the site's live version
+    is due to be read again, so a worker still asks the database every
+    BANNER_CACHE_SECONDS; publishing clears this cache with the others."""
+    site = site_settings(site_key)
+    rendered = render_banner(site, requested_language)
+    if QUERY_KEPT.fullmatch(query):
+        _queries().put((site_key, query), rendered, _live_versions().fresh_until(site.id))
+    return rendered

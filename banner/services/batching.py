@@ -12,7 +12,7 @@ waits than the database round trip it saved).
 
 If a batch fails (a lost connection, a row the database refuses...), every item is
 written again in its own transaction, so each request gets the outcome it would have had
-alone. CONSENT_GROUP_COMMIT=0 turns all this off (writes in the request's session).
+alone; once one of those finds the database unreachable, the rest fail with it at once. CONSENT_GROUP_COMMIT=0 turns all this off (writes in the request's session).
 """
 import os
 import threading
@@ -22,6 +22,7 @@ from collections import deque
 from flask import current_app
 from sqlalchemy.engine import Connection, Engine
 
+from ..cache import database_unreachable
 from ..extensions import db
 from .consent_rows import REPLAY, WRITTEN, ConsentWrite, write_batch, write_one
 
@@ -156,8 +157,17 @@ class GroupCommitter:
             outcomes = self._write([pending.item for pending in batch])
         except Exception:
             self._drop_connection()
+            down = None
             for pending in batch:
+                if down is not None:
+                    # The database is unreachable: the others would each wait on a
+                    # connection attempt of their own only to fail the same way.
+                    pending.error = down
+                    pending.done.set()
+                    continue
                 self._commit_one(pending)
+                if pending.error is not None and database_unreachable(pending.error):
+                    down = pending.error
             return
         self.batches += 1
         for pending, outcome in zip(batch, outcomes):

@@ -11,7 +11,6 @@ from .versions import publish
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-store-2026"
-DEMO_ORIGINS = ["http://127.0.0.1:5000", "http://localhost:5000"]
 
 
 def _texts(ar_description: str, en_description: str) -> dict:
@@ -23,7 +22,7 @@ def _texts(ar_description: str, en_description: str) -> dict:
 
 ELECTRONICS = {
     "site": {"name": "Al-VoIP Electronics", "platform": "shopify", "default_language": "ar",
-             "origins": ["https://al-voip.com", *DEMO_ORIGINS]},
+             "origins": ["https://al-voip.com"]},
     "document": {
         "languages": ["ar", "en"], "default_language": "ar",
         "texts": _texts(
@@ -48,7 +47,7 @@ ELECTRONICS = {
 
 SUBSCRIPTIONS = {
     "site": {"name": "ALLWANSTORES", "platform": "salla", "default_language": "ar",
-             "origins": ["https://allwanstores.com", *DEMO_ORIGINS]},
+             "origins": ["https://allwanstores.com"]},
     "document": {
         "languages": ["ar", "en"], "default_language": "ar",
         "texts": _texts(

@@ -184,7 +184,9 @@ def site_settings(site_key: str) -> SiteSettings:
             return None
         return SiteSettings(site.id, site.site_key, tuple(site.allowed_origins),
                             site.default_language, site.ip_mode, site.ip_salt)
-    settings = app_cache("sites").get_or_set(site_key, load) if len(site_key) <= 64 else None
+    # Only well-formed keys reach the database (a NUL in a path would make PostgreSQL fail).
+    settings = app_cache("sites").get_or_set(site_key, load) \
+        if SITE_KEY.fullmatch(site_key) else None
     if settings is None:
         raise NotFound(f"No site with key {site_key!r}.")
     return settings

@@ -1,11 +1,13 @@
-"""Banner versions: publishing makes an immutable, hashed copy of the document."""
+"""Banner versions: published drafts, immutable and hashed (drafts.py makes them)."""
 from dataclasses import dataclass
 
 from ..cache import app_cache, clear_caches
 from ..documents import content_hash, is_material_change, validate_document
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..models import CHANGE_KINDS, BannerVersion, Site, utcnow
+from ..models import CHANGE_KINDS, BannerVersion, Site
+from .diff import diff_documents
+from .pagination import Page, paginate
 
 
 def latest_published(site_id: int) -> BannerVersion | None:
@@ -21,33 +23,53 @@ def material_version_number(site_id: int) -> int | None:
         .filter_by(site_id=site_id, status="published", change_kind="material"))
 
 
+def forget_live_version() -> None:
+    """After a publication: this worker serves it at once, others within
+    BANNER_CACHE_SECONDS (their caches expire)."""
+    clear_caches()
+
+
 def publish(site: Site, document: dict, change_kind: str | None = None) -> BannerVersion:
-    """Publish a document as the site's next version and return it.
+    """Publish a document as the site's next version and return it (operators' commands,
+    demo seeding and tests; merchants go through the draft).
 
     change_kind None decides by content: a change of vendors, purposes or policy is
     material. Publishing the same content as the live version returns that version.
     """
+    from . import audit, drafts  # drafts builds on this module
     if change_kind is not None and change_kind not in CHANGE_KINDS:
         raise Invalid("Unknown change kind.", {"change_kind": [f"One of {CHANGE_KINDS}."]})
     document = validate_document(document)
-    digest = content_hash(document)
     current = latest_published(site.id)
-    if current is not None and current.content_hash == digest and change_kind is None:
+    if current is not None and current.content_hash == content_hash(document):
         return current
-    if change_kind is None:
-        material = is_material_change(current.document if current else None, document)
-        change_kind = "material" if material else "minor"
-    if current is None:
-        change_kind = "material"  # the first version is what every visitor consents to
-    number = (db.session.scalar(db.select(db.func.max(BannerVersion.number))
-                                .filter_by(site_id=site.id)) or 0) + 1
-    version = BannerVersion(site_id=site.id, number=number, status="published",
-                            change_kind=change_kind, content_hash=digest, document=document,
-                            published_at=utcnow())
-    db.session.add(version)
-    db.session.commit()
-    clear_caches()
+    if change_kind is None or current is None:
+        # The first version is what every visitor consents to: always material.
+        material = current is None or is_material_change(current.document, document)
+        change_kind = "material" if material else change_kind or "minor"
+    return drafts.publish_document(site, document, change_kind, None,
+                                   audit.Actor(site.merchant_id, "cli"))
+
+
+def list_versions(site_id: int, cursor: str | None = None, limit: int = 50) -> Page:
+    """The site's published versions, newest first."""
+    return paginate(db.select(BannerVersion).filter_by(site_id=site_id, status="published"),
+                    BannerVersion.id, cursor, limit)
+
+
+def get_version(site_id: int, number: int) -> BannerVersion:
+    """The site's published version with this number; NotFound otherwise (drafts too)."""
+    version = db.session.scalar(db.select(BannerVersion).filter_by(
+        site_id=site_id, number=number, status="published")) if 0 < number < 2**31 else None
+    if version is None:
+        raise NotFound(f"Version {number} was never published for this site.")
     return version
+
+
+def diff_versions(site_id: int, a: int, b: int) -> dict:
+    """What changed from published version a to published version b."""
+    old, new = get_version(site_id, a), get_version(site_id, b)
+    return {"from_version": a, "to_version": b, **diff_documents(old.document, new.document)}
 
 
 @dataclass(frozen=True)

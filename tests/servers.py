@@ -1,0 +1,64 @@
+"""The app served by another OS process, as a second worker would be: for tests of what
+must hold across processes (caches, rate limits)."""
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+
+from banner import ROOT
+
+SERVE = """
+import json, sys
+from werkzeug.serving import make_server
+from banner import create_app
+server = make_server("127.0.0.1", 0, create_app(json.loads(sys.argv[1])), threaded=True)
+print(server.server_port, flush=True)
+server.serve_forever()
+"""
+
+
+@contextmanager
+def app_process(config: dict, timeout: float = 30):
+    """Serve create_app(config) in a new process; yields its base URL."""
+    process = subprocess.Popen([sys.executable, "-c", SERVE, json.dumps(config)], cwd=ROOT,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        port = _first_line(process, timeout)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+
+
+def _first_line(process: subprocess.Popen, timeout: float) -> int:
+    import selectors
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            raise AssertionError("the app process did not start in time")
+    line = process.stdout.readline()
+    if not line.strip().isdigit():
+        raise AssertionError(f"the app process failed to start (exit {process.poll()})")
+    return int(line)
+
+
+def request(method: str, url: str, body: dict | None = None,
+            headers: dict | None = None) -> tuple[int, dict]:
+    """One HTTP call; returns the status and the JSON body ({} when empty)."""
+    data = json.dumps(body).encode() if body is not None else None
+    call = urllib.request.Request(url, data=data, method=method, headers={
+        "Content-Type": "text/plain", **(headers or {})})
+    try:
+        with urllib.request.urlopen(call, timeout=10) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else {}
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        return error.code, json.loads(raw) if raw else {}
