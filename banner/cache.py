@@ -107,17 +107,21 @@ class LRUCache:
                 self._items.popitem(last=False)
 
 
+def stale_if_error() -> float:
+    """Seconds past its freshness a value may still be served while the database is down."""
+    return current_app.config.get("BANNER_STALE_IF_ERROR", DEFAULT_STALE_IF_ERROR)
+
+
 def app_cache(name: str, max_items: int = 10_000, stale: bool = True,
               seconds: float | None = None) -> LRUCache:
     """The named cache of the current app (made on first use with these settings)."""
     caches = current_app.extensions.setdefault("banner_caches", {})
     cache = caches.get(name)
     if cache is None:
-        config = current_app.config
-        stale_seconds = config.get("BANNER_STALE_IF_ERROR", DEFAULT_STALE_IF_ERROR)
-        cache = caches.setdefault(name, LRUCache(
-            config["BANNER_CACHE_SECONDS"] if seconds is None else seconds, max_items,
-            stale_seconds if stale else 0.0, name))
+        if seconds is None:
+            seconds = current_app.config["BANNER_CACHE_SECONDS"]
+        cache = caches.setdefault(name, LRUCache(seconds, max_items,
+                                                 stale_if_error() if stale else 0.0, name))
     return cache
 
 

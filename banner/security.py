@@ -19,12 +19,16 @@ def _page_policy() -> str:
 
 def secure_headers(response):
     headers = response.headers
+    # One pass over the headers: each lookup by name is a scan, and this runs on the
+    # banner GET, the busiest endpoint.
+    present = {name.lower() for name, _ in headers.items()}
     for name, value in EVERY_RESPONSE:
-        headers.setdefault(name, value)
-    if "Cache-Control" not in headers:
+        if name.lower() not in present:
+            headers.add(name, value)
+    if "cache-control" not in present:
         # Answers that did not choose their caching (errors, admin data, documents of a
         # merchant) must not be kept by a CDN or a shared proxy.
-        headers["Cache-Control"] = "no-store"
+        headers.add("Cache-Control", "no-store")
     if response.mimetype == "text/html":
         headers.setdefault("Content-Security-Policy", _page_policy())
         headers.setdefault("X-Frame-Options", "DENY")

@@ -4,6 +4,8 @@ The API and the snippet answer CDN-cached, visitor-neutral responses: no session
 no `Vary: Cookie`. A blueprint opts in with `cookie_session = True`. Flask opens the
 session before it routes the request, so the interface routes it itself.
 """
+from functools import lru_cache
+
 from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
@@ -11,6 +13,13 @@ from werkzeug.exceptions import HTTPException
 
 def uses_cookie_session(app, request) -> bool:
     """Whether the blueprint this request is routed to declared cookie_session."""
+    return _routed_to_session_blueprint(app, request.method, request.path)
+
+
+# Remembered per path: routing twice would cost the banner GET, the busiest endpoint, a
+# tenth of its time. Bounded, since paths carry site keys.
+@lru_cache(maxsize=4096)
+def _routed_to_session_blueprint(app, method: str, path: str) -> bool:
     try:
         rule, _ = request_ctx.url_adapter.match(return_rule=True)
     except HTTPException:  # no route (404, 405) or a redirect: nothing to keep

@@ -6,8 +6,11 @@ import pytest
 
 from banner.default_texts import DEFAULT_TEXTS
 from banner.documents import content_hash
+from banner.errors import Conflict
 from banner.extensions import db
 from banner.models import AuditEvent, BannerVersion
+from banner.services import drafts
+from banner.services.audit import Actor
 from banner.services.sites import create_site
 from banner.vendors import catalogue_vendor
 
@@ -127,6 +130,7 @@ def test_an_invalid_draft_is_422_naming_the_field_and_nothing_is_stored(
 
 
 @pytest.mark.parametrize("body, content_type, status", [
+    ('{"policy_url": "' + "x" * 600_000 + '"}', "application/json", 413),
     ("[]", "application/json", 422),
     ("{", "application/json", 400),
     ("{}", "application/xml", 415),
@@ -207,3 +211,36 @@ def test_an_invalid_preview_request_is_422_and_writes_nothing(
     assert response.status_code == 422 and set(response.json) == ERROR_KEYS
     assert field in response.json["errors"]
     assert row_counts() == before
+
+
+def test_a_draft_published_while_being_saved_is_not_written(owner, document, monkeypatch):
+    actor = Actor(owner.merchant.id, "test")
+    drafts.get_draft(owner.site)
+    stale = drafts.current_draft(owner.site.id)
+    document["texts"]["en"]["title"] = "Published"
+    drafts.save_draft(owner.site, document, actor)
+    drafts.publish_draft(owner.site, "minor", None, actor)
+    monkeypatch.setattr(drafts, "current_draft", lambda site_id: stale)  # read before it
+    with pytest.raises(Conflict):
+        drafts.save_draft(owner.site, {**document, "policy_url": "https://x.example/"}, actor)
+    db.session.rollback()
+    version = db.session.scalar(db.select(BannerVersion).filter_by(site_id=owner.site.id,
+                                                                    number=2))
+    assert version.status == "published" and version.document["policy_url"] != \
+        "https://x.example/"
+
+
+def test_two_first_saves_at_once_leave_one_draft(owner, document, monkeypatch):
+    actor = Actor(owner.merchant.id, "test")
+    drafts.get_draft(owner.site)  # made by the other request
+    real, calls = drafts.current_draft, []
+
+    def looked_before_it_was_made(site_id):
+        calls.append(site_id)
+        return None if len(calls) == 1 else real(site_id)
+    monkeypatch.setattr(drafts, "current_draft", looked_before_it_was_made)
+    document["texts"]["en"]["title"] = "Mine"
+    saved = drafts.save_draft(owner.site, document, actor)
+    assert saved.number == 2 and saved.document["texts"]["en"]["title"] == "Mine"
+    assert db.session.scalar(db.select(db.func.count()).select_from(BannerVersion)
+                             .filter_by(site_id=owner.site.id, status="draft")) == 1

@@ -37,10 +37,10 @@ def test_bundle_is_served_as_javascript_and_cached_for_good(client):
 
 
 def test_bundle_ships_with_its_licences(client):
-    licence = client.get(f"/docs/vendor/redoc/{REDOC_VERSION}/LICENSE", buffered=True).get_data(as_text=True)
+    folder = f"/docs/vendor/redoc/{REDOC_VERSION}"
+    licence = client.get(f"{folder}/LICENSE", buffered=True).get_data(as_text=True)
     assert "MIT License" in licence and "Rebilly" in licence
-    bundled = client.get(f"/docs/vendor/redoc/{REDOC_VERSION}/redoc.standalone.js.LICENSE.txt",
-                         buffered=True)
+    bundled = client.get(f"{folder}/redoc.standalone.js.LICENSE.txt", buffered=True)
     assert f'Version: "{REDOC_VERSION}"' in bundled.get_data(as_text=True)
 
 

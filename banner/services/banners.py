@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ..cache import DEFAULT_STALE_IF_ERROR, NEVER, LRUCache, app_cache
+from ..cache import NEVER, LRUCache, app_cache, stale_if_error
 from ..documents import RTL_LANGUAGES
 from ..errors import NotFound
 from ..models import CATEGORIES
@@ -112,7 +112,7 @@ def _render(site: SiteSettings, live: LiveVersion, language: str) -> RenderedBan
     # stale-if-error: a CDN may keep serving the banner through an outage, as we do.
     cache_control = (f"public, max-age={config['BANNER_MAX_AGE']}, "
                      f"stale-while-revalidate={config['BANNER_STALE_WHILE_REVALIDATE']}, "
-                     f"stale-if-error={config.get('BANNER_STALE_IF_ERROR', DEFAULT_STALE_IF_ERROR)}")
+                     f"stale-if-error={stale_if_error():.0f}")
     headers = (("ETag", etag), ("Cache-Control", cache_control),
                ("Content-Language", language), ("Vary", "Origin"))
     return RenderedBanner(body, etag, language, headers, (live.number, live.material))

@@ -12,7 +12,8 @@ waits than the database round trip it saved).
 
 If a batch fails (a lost connection, a row the database refuses...), every item is
 written again in its own transaction, so each request gets the outcome it would have had
-alone; once one of those finds the database unreachable, the rest fail with it at once. CONSENT_GROUP_COMMIT=0 turns all this off (writes in the request's session).
+alone; once one of those finds the database unreachable, the rest fail with it at once.
+CONSENT_GROUP_COMMIT=0 turns all this off (writes in the request's session).
 """
 import os
 import threading

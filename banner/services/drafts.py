@@ -3,6 +3,7 @@
 The draft is a banner_version row with status "draft", numbered as the version it will
 become, so publishing only flips its status: a published row is never written again.
 """
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,25 +43,46 @@ def _next_number(site_id: int) -> int:
 
 
 def _starting_document(site: Site) -> dict:
+    """What a new draft holds: the live document (validated when it was published)."""
     live = latest_published(site.id)
     if live is not None:
-        return live.document
+        return copy.deepcopy(live.document)
     # Default texts exist in Arabic and English: the site's language first when it has them.
     return default_document(("en", "ar") if site.default_language == "en" else ("ar", "en"))
 
 
 def _stage(site: Site, document: dict) -> BannerVersion:
     """Put a validated document in the draft row (made if missing), uncommitted."""
+    digest, now = content_hash(document), utcnow()
     draft = current_draft(site.id)
     if draft is None:
         draft = BannerVersion(site_id=site.id, number=_next_number(site.id), status="draft",
-                              change_kind="minor")
+                              change_kind="minor", document=document, content_hash=digest,
+                              updated_at=now)
         db.session.add(draft)
-    draft.document = document
-    draft.content_hash = content_hash(document)
-    draft.updated_at = utcnow()
-    db.session.flush()
+        db.session.flush()
+        return draft
+    # Written only while still a draft: a version published since the read above must
+    # not change (consent records point at it).
+    table = BannerVersion.__table__
+    written = db.session.execute(
+        db.update(table).where(table.c.id == draft.id, table.c.status == "draft")
+        .values(document=document, content_hash=digest, updated_at=now)).rowcount
+    if written != 1:
+        raise Conflict("The draft was published meanwhile: edit the new one.",
+                       {"draft": ["Published meanwhile."]})
+    db.session.refresh(draft)
     return draft
+
+
+def _stage_retrying(site: Site, document: dict) -> BannerVersion:
+    try:
+        return _stage(site, document)
+    except IntegrityError:
+        # Another request made the draft first (one per site, numbers unique): write
+        # over theirs, as if it had come a moment earlier.
+        db.session.rollback()
+        return _stage(site, document)
 
 
 def draft_row(site: Site) -> BannerVersion:
@@ -69,7 +91,7 @@ def draft_row(site: Site) -> BannerVersion:
     if draft is not None:
         return draft
     try:
-        draft = _stage(site, validate_document(_starting_document(site)))
+        draft = _stage(site, _starting_document(site))
         db.session.commit()
     except IntegrityError:
         # Another request made it first (one draft per site, numbers unique): use theirs.
@@ -96,7 +118,7 @@ def get_draft(site: Site) -> Draft:
 def save_draft(site: Site, document: dict, actor: audit.Actor) -> Draft:
     """Replace the whole draft document; Invalid with field paths, storing nothing."""
     document = validate_document(document)
-    draft = _stage(site, document)
+    draft = _stage_retrying(site, document)
     audit.record(actor, "draft.saved", site.id, number=draft.number,
                  content_hash=draft.content_hash)
     db.session.commit()
@@ -125,7 +147,8 @@ def _check_publication(change: str, note: str | None) -> None:
     if change not in CHANGE_KINDS:
         raise Invalid("Unknown change kind.", {"change": [f"One of {', '.join(CHANGE_KINDS)}."]})
     if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
-        raise Invalid("The note is too long.", {"note": [f"At most {MAX_NOTE} characters."]})
+        raise Invalid("The note is not valid.",
+                      {"note": [f"Text of at most {MAX_NOTE} characters."]})
 
 
 def _publish_staged(site: Site, draft: BannerVersion | None, change: str, note: str | None,

@@ -112,9 +112,9 @@ def test_choice_made_while_the_backend_is_down_applies_and_is_delivered_once_bac
 
 MATERIAL = {
     "policy changed": lambda doc: doc.update(policy_url="https://example.com/privacy-2"),
-    "vendor added": lambda doc: doc["vendors"].append({
-        "key": "hotjar", "name": "Hotjar", "category": "analytics",
-        "hosts": ["static.hotjar.com"], "privacy_url": "https://www.hotjar.com/privacy/"}),
+    "vendor added": lambda doc: doc["vendors"].append({  # one the built-in catalogue lacks
+        "key": "crazy-egg", "name": "Crazy Egg", "category": "analytics",
+        "hosts": ["script.crazyegg.com"], "privacy_url": "https://www.crazyegg.com/privacy"}),
 }
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from banner.default_texts import DEFAULT_TEXTS
-from banner.vendors import CATALOGUE
+from banner.vendors import CATALOGUE, catalogue_vendor
 from tests.browser.conftest import banner_button
 from tests.browser.snippet_helpers import assert_no_consent_post, consent_posted
 
@@ -186,7 +186,7 @@ PAYLOAD = "<img src=x onerror=window.__xss=1>"
 def test_merchant_html_is_shown_as_text_never_run(page, shop_site, store_page, document):
     document["texts"]["en"]["title"] = PAYLOAD
     document["texts"]["en"]["customize"] = "<b>Choose</b>"
-    document["vendors"] = [{**CATALOGUE["meta"], "key": "meta", "name": PAYLOAD}]
+    document["vendors"] = [{**catalogue_vendor("meta"), "name": PAYLOAD}]
     shop_site(document)
     image_requests = []
     page.on("request", lambda r: r.url.startswith("http://shop.localhost/x")

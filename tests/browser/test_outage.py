@@ -1,0 +1,90 @@
+"""A shopper decides while the database is down: the choice applies at once, waits in
+the snippet's queue while the API answers 503, and is stored exactly once when the
+database returns. The API is gunicorn with the production config on a PostgreSQL
+database of this module's own, behind a TCP proxy the test cuts."""
+import time
+
+import pytest
+
+from tests.browser.conftest import banner_button, gated_inline, marker, wait_banner, wait_ran
+from tests.processes import (TcpProxy, fresh_database, gunicorn, postgres_url, request, scalar,
+                             wait_for)
+
+pytestmark = pytest.mark.browser
+
+QUEUE = "JSON.parse(localStorage.getItem('consent_banner_queue') || '[]')"
+
+
+@pytest.fixture(scope="module")
+def database():
+    with fresh_database("banner_outage_browser") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def proxy():
+    server = postgres_url()
+    proxy = TcpProxy((server.host or "127.0.0.1", server.port or 5432))
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(database, proxy, tmp_path_factory):
+    """This module's API (the browser fixtures route the page's API requests to it)."""
+    log = tmp_path_factory.mktemp("outage") / "gunicorn.log"
+    with gunicorn(proxy.url(database), log, workers=1, threads=8,
+                  env={"BANNER_CACHE_SECONDS": "0.5"}) as server:
+        yield server.base
+
+
+def health(live_server: str) -> int:
+    return request(int(live_server.rsplit(":", 1)[1]), "GET", "/healthz").status
+
+
+def actions(database: str) -> list[str]:
+    """The actions of the stored consent records."""
+    return (scalar(database, "SELECT string_agg(action, ',') FROM consent_record") or "").split(",")
+
+
+def wait_stored(page, database: str, count: int, timeout: float) -> int:
+    """Polls the database with page.wait_for_timeout, so the page's requests (routed
+    through Python by the browser fixtures) keep flowing meanwhile."""
+    deadline = time.monotonic() + timeout
+    while (found := scalar(database, "SELECT count(*) FROM consent_record")) < count \
+            and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return found
+
+
+def test_a_choice_made_during_an_outage_applies_at_once_and_is_stored_once_after(
+        page, proxy, database, live_server, store_page):
+    answers = []
+    page.on("response", lambda r: answers.append(r.status) if r.url.endswith("/consents")
+            else None)
+    url = store_page(gated_inline("analytics", marker("analytics-tag")))
+    page.goto(url)
+    wait_banner(page)
+
+    proxy.cut()
+    wait_for(lambda: health(live_server) == 503, what="/healthz to say 503")
+    with page.expect_response(lambda r: r.url.endswith("/consents")) as answer:
+        banner_button(page, "accept-all").click()
+    assert answer.value.status == 503
+    assert answer.value.headers["retry-after"]
+    wait_ran(page, "analytics-tag")  # applied at once, recorded or not
+    assert page.evaluate("ConsentBanner.get().categories.analytics") is True
+    assert [item["action"] for item in page.evaluate(QUEUE)] == ["accept_all"]
+    assert scalar(database, "SELECT count(*) FROM consent_record") == 0
+
+    proxy.restore()
+    wait_for(lambda: health(live_server) == 200, what="/healthz to recover")
+    # The snippet's own retry (backing off from 2 s) delivers it; nothing is re-clicked.
+    assert wait_stored(page, database, 1, timeout=40) == 1
+    page.wait_for_function(f"{QUEUE}.length === 0")
+    page.reload()
+    wait_ran(page, "analytics-tag")  # the stored choice applies on the next page
+    assert page.evaluate(QUEUE) == []
+    # Every attempt before the last was refused with 503, the last one stored it: once.
+    assert answers[-1] == 201 and set(answers[:-1]) == {503}
+    assert actions(database) == ["accept_all"]
