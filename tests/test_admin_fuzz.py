@@ -1,13 +1,13 @@
 """The merchant API fuzzed from its generated OpenAPI document with a valid key: never a
 5xx, every answer documented and in its documented shape (errors in the one shape)."""
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from banner import create_app
+from tests.fuzzing import openapi_schema
 
 # Operation ids read from the document the app generates, without a database.
 _SPEC = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}).test_client() \
@@ -26,7 +26,7 @@ def test_the_fuzzer_reaches_the_admin_api():
 @pytest.mark.parametrize("operation_id", ADMIN_OPERATIONS)
 def test_admin_api_answers_generated_requests_as_documented(app, owner, make_key, operation_id,
                                                             mode):
-    schema = schemathesis.openapi.from_wsgi("/v1/openapi.json", app)
+    schema = openapi_schema(app)
     operation = schema.find_operation_by_id(operation_id)
 
     @given(case=operation.as_strategy(generation_mode=mode))
