@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: demo test install chromium redis wrk serve bench bench-banner bench-consent bench-snippet clean
+.PHONY: demo test install chromium redis wrk serve bench bench-banner bench-consent bench-snippet bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -60,7 +60,7 @@ redis:
 test: install chromium redis
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: bench-banner bench-consent bench-snippet
+bench: bench-banner bench-consent bench-snippet bench-load
 
 bench-banner: install wrk
 	$(BIN)/python bench/banner_get.py
@@ -70,6 +70,9 @@ bench-consent: install wrk
 
 bench-snippet: install chromium
 	$(BIN)/python bench/snippet_size.py
+
+bench-load: install wrk
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache *.egg-info

@@ -5,7 +5,7 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, security, snippet
+from . import cli, dashboard, security, snippet
 from .api import errors as api_errors
 from .api import admin, health, public
 from .api import docs as api_docs
@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     api.register_blueprint(public.bp)
     admin.register(api)
     app.register_blueprint(health.bp)
+    dashboard.init_app(app)
     app.register_blueprint(snippet.bp)
     app.register_blueprint(api_docs.bp)
     _register_demo(app)

@@ -33,3 +33,11 @@ class Forbidden(DomainError):
 
 class Unauthenticated(DomainError):
     """The caller could not be identified (no key, a wrong one, a revoked one)."""
+
+
+class Throttled(DomainError):
+    """Too many attempts: try again after retry_after seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

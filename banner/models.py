@@ -31,9 +31,25 @@ class Merchant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    # The dashboard's language, chosen by the merchant and remembered.
+    language: Mapped[str] = mapped_column(sa.String(8), default="ar", server_default="ar")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(back_populates="merchant")
+
+
+class LoginAttempt(db.Model):
+    """A dashboard sign-in attempt, kept briefly to slow down password guessing per
+    account and per client network. Neither the email nor the address is stored."""
+
+    __table_args__ = (sa.Index("ix_login_attempt_account", "account", "attempted_at"),
+                      sa.Index("ix_login_attempt_client", "client", "attempted_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(sa.String(64))  # keyed hash of the email
+    client: Mapped[str] = mapped_column(sa.String(64))   # keyed hash of the client network
+    succeeded: Mapped[bool]
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ApiKey(db.Model):
