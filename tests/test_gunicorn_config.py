@@ -11,7 +11,6 @@ import subprocess
 import pytest
 
 from banner import ROOT
-from banner.gunicorn_conf import HideClientAddresses
 from tests.processes import (BIN, ORIGIN, SITE_KEY, consent_body, fresh_database, gunicorn,
                              scalar)
 
@@ -50,6 +49,7 @@ def test_forwarded_headers_are_believed_only_from_declared_proxies(env, trusted)
 
 
 def test_the_address_filter_truncates_addresses_and_nothing_else():
+    from banner.gunicorn_conf import HideClientAddresses
     record = logging.LogRecord("flask-limiter", logging.INFO, __file__, 1,
                                "ratelimit %s (%s) exceeded at %s, v1.2, 12:30:01 from %s",
                                ("2 per 1 minute", "203.0.113.77", "consents",

@@ -13,7 +13,8 @@ bp.content_security_policy = (
     "font-src 'self'; connect-src 'self'; frame-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
-from . import auth, context, errors, home, sites  # noqa: E402  (views register on bp)
+from . import (audit_log, auth, context, editor, errors, home, install, keys,  # noqa: E402
+               preview, proof, publishing, settings, sites)  # (views register on bp)
 from .i18n import init_app as init_i18n  # noqa: E402
 
 

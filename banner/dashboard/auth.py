@@ -43,9 +43,10 @@ def load_user(user_id: str) -> MerchantUser | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path of this dashboard: never another site (an open redirect)."""
+    """Only a path of this site: never another site (an open redirect)."""
     parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/dashboard"):
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") \
+            and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("dashboard.list_sites")
 

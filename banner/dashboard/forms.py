@@ -1,7 +1,7 @@
 """Forms of the dashboard's account pages (Flask-WTF: every form carries a CSRF token)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Email, Length
 
 from ..services.signin import MIN_PASSWORD
@@ -21,7 +21,7 @@ class PasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Language"), choices=[(code, code) for code in LANGUAGES])
+    language = SelectField(_l("Language"), choices=[SelectChoice(code) for code in LANGUAGES])
     next = HiddenField()
 
 

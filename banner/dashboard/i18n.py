@@ -27,7 +27,7 @@ def load_catalogue(language: str) -> Translations | NullTranslations:
         with path.open("rb") as source:
             for message in read_po(source, locale=language):
                 if message.id and message.string:
-                    merged[message.id] = message.string
+                    merged[message.id] = message
     compiled = io.BytesIO()
     write_mo(compiled, merged)
     compiled.seek(0)

@@ -3,7 +3,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..errors import Conflict, Invalid
@@ -20,9 +20,10 @@ class SiteForm(FlaskForm):
     name = StringField(_l("Store name"), validators=[DataRequired(), Length(max=200)])
     allowed_origins = TextAreaField(
         _l("Store addresses"), description=_l("One per line, e.g. https://mystore.sa"))
-    platform = SelectField(_l("Platform"), choices=list(PLATFORM_NAMES.items()))
-    default_language = SelectField(_l("Default banner language"),
-                                   choices=[("ar", "العربية"), ("en", "English")])
+    platform = SelectField(_l("Platform"), choices=[
+        SelectChoice(key, label) for key, label in PLATFORM_NAMES.items()])
+    default_language = SelectField(_l("Default banner language"), choices=[
+        SelectChoice("ar", "العربية", {"lang": "ar"}), SelectChoice("en", "English", {"lang": "en"})])
 
 
 def origins_of(text: str) -> list[str]:

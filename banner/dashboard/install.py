@@ -1,0 +1,1 @@
+"""Installing: the tag, platform guides, the tag converter and the install check."""

@@ -1,0 +1,1 @@
+"""API keys: create (shown once), list, revoke."""

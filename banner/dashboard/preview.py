@@ -1,0 +1,1 @@
+"""The live preview: the real snippet showing the draft in an isolated frame."""

@@ -1,0 +1,1 @@
+"""Visitor proof: every record of one visitor, download, and erasure."""

@@ -1,0 +1,1 @@
+"""Publishing the draft, and the versions with their differences."""

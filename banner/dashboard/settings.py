@@ -1,0 +1,1 @@
+"""Store settings: name, addresses, platform, language, time zone, retention, IP mode."""
