@@ -25,6 +25,10 @@ class Config:
     # Demo mode (`make demo`, some tests): the demo storefronts under /demo, and the app's
     # own origin trusted for the demo sites' consent writes. Off in production.
     BANNER_DEMO = _flag("BANNER_DEMO")
+    # Dashboard sessions: never readable by scripts, not sent on cross-site sub-requests
+    # (Secure is added over https, see sessions.py).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
     SQLALCHEMY_DATABASE_URI = _database_url() or None  # None: SQLite under instance/
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     JSON_SORT_KEYS = False

@@ -6,6 +6,7 @@ session before it routes the request, so the interface routes it itself.
 """
 from functools import lru_cache
 
+from flask import request as flask_request
 from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
@@ -33,3 +34,8 @@ class BlueprintSessionInterface(SecureCookieSessionInterface):
         if not uses_cookie_session(app, request):
             return None  # Flask substitutes a null session, which is never saved
         return super().open_session(app, request)
+
+    def get_cookie_secure(self, app) -> bool:
+        # Secure whenever the dashboard is reached over https (behind a trusted proxy,
+        # ProxyFix makes that the forwarded scheme), not only when configured so.
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or flask_request.is_secure

@@ -22,6 +22,6 @@ def init_app(app) -> None:
     init_i18n(app)
     app.jinja_env.globals.update(link=context.link, csrf_token=generate_csrf)
     auth.login_manager.init_app(app)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.before_request(auth.forget_state_of_last_request)
     app.register_blueprint(bp)
     app.register_blueprint(home.bp)

@@ -1,7 +1,8 @@
 """Signing in and out, the password, and the dashboard's language."""
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (abort, current_app, flash, g, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, \
     logout_user
@@ -31,6 +32,18 @@ class MerchantUser(UserMixin):
 
     def get_id(self) -> str:
         return f"{self.merchant_id}:{(self.merchant.password_hash or '')[-12:]}"
+
+
+# What Flask-Login, Flask-Babel and Flask-WTF keep on g for one request.
+REQUEST_STATE = ("_login_user", "_flask_babel", "csrf_token")
+
+
+def forget_state_of_last_request() -> None:
+    """Each request finds its own user, language and CSRF token: the extensions keep them
+    on g, which outlives a request when an app context was pushed around several (tests,
+    scripts), and would then carry one request's user into the next."""
+    for name in REQUEST_STATE:
+        g.pop(name, None)
 
 
 @login_manager.user_loader
