@@ -21,10 +21,13 @@ bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # Threads of one worker share its caches and its group committer (services/batching.py):
 # concurrent consent posts of a worker share one commit, banners one rendering.
 worker_class = "gthread"
-workers = _number("WEB_CONCURRENCY", max(2, os.cpu_count() or 1))
+# One per CPU, at most 8 by default: each worker holds its own database pool (and its
+# committer's connection), and many workers would exhaust PostgreSQL's connections.
+workers = _number("WEB_CONCURRENCY", min(max(2, os.cpu_count() or 1), 8))
 threads = _number("GUNICORN_THREADS", 8)
-# A worker silent this long (a request stuck on a database that stopped answering) is
-# killed and replaced; nothing is lost: a consent is answered 201 only once committed.
+# A worker whose main loop stops checking in this long (hung, not merely busy: requests
+# run in its threads) is killed and replaced. Nothing answered is lost by it: a consent
+# is answered 201 only once committed (tests/test_worker_crash.py).
 timeout = _number("GUNICORN_TIMEOUT", 30)
 # On SIGTERM (a deploy), requests in flight get this long to finish; below the 30 s most
 # orchestrators wait before they SIGKILL.

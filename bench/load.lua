@@ -2,11 +2,12 @@
 -- banner GETs (every page view); the others POST a consent as the snippet does
 -- (text/plain, browser User-Agent and Origin, a fresh visitor and idempotency key), and
 -- one POST in ten sends again a body already sent, key included, as the snippet's retry
--- queue does after a lost answer. Each thread counts what it sent and what came back;
--- done() prints the totals on a "counts" line for load.py to check against the database.
+-- queue does after a lost answer. Each thread counts what it sent and what came back, and
+-- keeps the consent id of every 201; done() prints the totals on a "counts" line and
+-- writes the ids to a file, for load.py to check against the database.
 --
--- Arguments after --: the epoch second after which only GETs are sent (so that no POST
--- is in flight when wrk stops and every answer is counted), and the site key.
+-- Arguments after --: the epoch second after which only GETs are sent (so that few POSTs
+-- are in flight when wrk stops), the site key, and the file for the ids.
 
 local GET_SHARE, RETRY_SHARE, KEPT = 0.75, 0.1, 64
 local threads, counter = {}, 0
@@ -21,10 +22,11 @@ function init(args)
   math.randomseed(os.time() * 1000 + id * 7919)
   posts_until = tonumber(args[1]) or math.huge
   local site = args[2] or "demo-electronics"
+  ids_file = args[3]
   banner_path = "/v1/sites/" .. site .. "/banner?lang=ar"
   consent_path = "/v1/sites/" .. site .. "/consents"
   created, replayed, banners, other, fresh, retried = 0, 0, 0, 0, 0, 0
-  recent = {}
+  recent, ids = {}, {}
 end
 
 local function hex(n)
@@ -69,6 +71,7 @@ end
 function response(status, headers, body)
   if status == 201 then
     created = created + 1
+    ids[#ids + 1] = string.match(body, '"consent_id":"([%x-]+)"')
   elseif status == 200 and string.sub(body, 1, 8) == '{"site":' then
     banners = banners + 1
   elseif status == 200 then
@@ -87,4 +90,12 @@ function done(summary, latency, requests)
     table.insert(line, name .. "=" .. total)
   end
   io.write(table.concat(line, " ") .. "\n")
+  local path = threads[1]:get("ids_file")  -- init's arguments reach the threads only
+  if not path then return end
+  local out = io.open(path, "w")
+  for _, thread in ipairs(threads) do
+    local kept = thread:get("ids")
+    if #kept > 0 then out:write(table.concat(kept, "\n") .. "\n") end
+  end
+  out:close()
 end

@@ -1,16 +1,14 @@
 """Real processes for the reliability tests: a PostgreSQL database of their own (made,
-migrated and seeded here, whatever database the rest of the run uses), gunicorn with the
-production config, and a TCP proxy in front of PostgreSQL that a test can cut."""
-import http.client
-import json
+migrated and seeded here, whatever database the rest of the run uses) and gunicorn with
+the production config. The proxy that cuts the database is in tcp_proxy.py, the traffic
+in traffic.py."""
+import atexit
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +16,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from banner import ROOT
+from tests.tcp_proxy import TcpProxy
+from tests.traffic import ORIGIN, SITE_KEY, request
 
 BIN = Path(sys.executable).parent
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-ORIGIN = "https://store.example"
-SITE_KEY = "test-store"
 
 
 def wait_for(condition, timeout: float = 20.0, what: str = "the condition"):
@@ -46,28 +44,64 @@ def postgres_url() -> sa.URL:
 
 
 @contextmanager
+def proxy_to_postgres():
+    """A TcpProxy in front of the PostgreSQL server of this run."""
+    server = postgres_url()
+    proxy = TcpProxy((server.host or "127.0.0.1", server.port or 5432))
+    try:
+        yield proxy
+    finally:
+        proxy.close()
+
+
+@contextmanager
 def fresh_database(prefix: str):
     """A new PostgreSQL database, migrated with `flask db upgrade` and seeded with one
     site (SITE_KEY, allowing ORIGIN and http://shop.localhost); yields its URL."""
     server = postgres_url()
     name = f"{prefix}_{os.getpid()}"  # runs in parallel sessions do not collide
     admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    template = _migrated_template(server, admin)
     with admin.connect() as conn:
         conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    url = server.set(database=name).render_as_string(hide_password=False)
+        conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {template}"))
     try:
-        migrated = subprocess.run(
-            [str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, capture_output=True, text=True,
-            env={**os.environ, "FLASK_APP": "wsgi", "DATABASE_URL": url,
-                 "SECRET_KEY": "test-secret"})
-        assert migrated.returncode == 0, migrated.stderr[-3000:]
-        _seed(url)
-        yield url
+        yield server.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
+
+
+_templates: dict[str, str] = {}
+
+
+def _migrated_template(server: sa.URL, admin: sa.Engine) -> str:
+    """Migrated and seeded once per test process; each fresh database is a copy of it
+    (migrating takes seconds, copying a fraction of one)."""
+    key = server.render_as_string(hide_password=False)
+    if key in _templates:
+        return _templates[key]
+    name = f"banner_template_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    atexit.register(_drop, server, name)
+    url = server.set(database=name).render_as_string(hide_password=False)
+    migrated = subprocess.run(
+        [str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "FLASK_APP": "wsgi", "DATABASE_URL": url, "SECRET_KEY": "test-secret"})
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    _seed(url)  # disposes of its connections: a template must have none
+    _templates[key] = name
+    return name
+
+
+def _drop(server: sa.URL, name: str) -> None:
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 def _seed(url: str) -> None:
@@ -97,90 +131,6 @@ def scalar(url: str, sql: str, **params):
         engine.dispose()
 
 
-class TcpProxy:
-    """127.0.0.1:port -> target, in threads. cut() drops every connection and closes new
-    ones as soon as they are accepted (a database gone); restore() lets them through."""
-
-    def __init__(self, target: tuple[str, int]):
-        self.target = target
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self._up = True
-        self._open: set[tuple[socket.socket, socket.socket]] = set()
-        self._lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def url(self, database_url: str) -> str:
-        """database_url with its host and port replaced by this proxy's."""
-        parsed = sa.engine.make_url(database_url)
-        return parsed.set(host="127.0.0.1", port=self.port).render_as_string(
-            hide_password=False)
-
-    def cut(self) -> None:
-        with self._lock:
-            self._up = False
-            pairs, self._open = self._open, set()
-        for pair in pairs:
-            self._close(pair)
-
-    def restore(self) -> None:
-        with self._lock:
-            self._up = True
-
-    def close(self) -> None:
-        self.cut()
-        self.listener.close()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return  # closed
-            try:
-                upstream = socket.create_connection(self.target) if self._up else None
-            except OSError:
-                upstream = None
-            pair = (client, upstream)
-            with self._lock:
-                kept = self._up and upstream is not None
-                if kept:
-                    self._open.add(pair)
-            if not kept:
-                self._close(pair)
-                continue
-            for source, sink in (pair, pair[::-1]):
-                threading.Thread(target=self._pump, args=(source, sink, pair),
-                                 daemon=True).start()
-
-    def _pump(self, source: socket.socket, sink: socket.socket, pair) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        with self._lock:
-            self._open.discard(pair)
-        self._close(pair)
-
-    @staticmethod
-    def _close(pair) -> None:
-        for sock in pair:
-            if sock is None:
-                continue
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     base: str
@@ -207,18 +157,19 @@ class Server:
 @contextmanager
 def gunicorn(database_url: str, log: Path, workers: int = 2, threads: int = 4,
              env: dict | None = None, args: tuple = ()):
-    """`gunicorn -c python:banner.gunicorn_conf wsgi:app` on a free loopback port."""
-    port = free_port()
+    """`gunicorn -c python:banner.gunicorn_conf wsgi:app` on a loopback port of its own
+    choosing (port 0: no race with other processes for a port picked in advance)."""
     command = [str(BIN / "gunicorn"), "-c", "python:banner.gunicorn_conf",
-               "-b", f"127.0.0.1:{port}", "-w", str(workers), "--threads", str(threads),
-               *args, "wsgi:app"]
+               "-b", "127.0.0.1:0", "-w", str(workers), "--threads", str(threads),
+               "--log-level", "info", *args, "wsgi:app"]
     environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
                    "RATELIMIT_ENABLED": "0", **(env or {})}
-    with open(log, "ab") as out:
+    with open(log, "wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
-    server = Server(f"http://127.0.0.1:{port}", port, process, log)
     try:
+        port = wait_for(lambda: _listening_port(process, log), 30, "gunicorn to listen")
+        server = Server(f"http://127.0.0.1:{port}", port, process, log)
         wait_for(lambda: _answers(server), 30, f"gunicorn on port {port}")
         wait_for(lambda: len(server.workers()) >= workers, 30, "every worker")
         yield server
@@ -231,109 +182,22 @@ def gunicorn(database_url: str, log: Path, workers: int = 2, threads: int = 4,
             process.wait()
 
 
+def _exited(process: subprocess.Popen, log: Path) -> None:
+    if process.poll() is not None:
+        raise AssertionError(f"gunicorn exited with {process.returncode}:\n"
+                             + log.read_text(errors="replace")[-3000:])
+
+
+def _listening_port(process: subprocess.Popen, log: Path) -> int | None:
+    _exited(process, log)
+    found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", log.read_text(errors="replace"))
+    return int(found.group(1)) if found else None
+
+
 def _answers(server: Server) -> bool:
-    if server.process.poll() is not None:
-        raise AssertionError(f"gunicorn exited with {server.process.returncode}:\n"
-                             + server.log_text()[-3000:])
+    _exited(server.process, server.log)
     try:
         request(server.port, "GET", "/healthz")
         return True
     except OSError:
         return False
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict
-    body: bytes
-
-    def json(self):
-        return json.loads(self.body)
-
-
-def request(port: int, method: str, path: str, body: dict | None = None,
-            headers: dict | None = None, timeout: float = 10) -> Answer:
-    """One request on a connection of its own; OSError when the connection breaks."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        data = json.dumps(body) if body is not None else None
-        conn.request(method, path, data, headers or {})
-        response = conn.getresponse()
-        return Answer(response.status, dict(response.getheaders()), response.read())
-    except http.client.HTTPException as exc:
-        raise ConnectionError(str(exc)) from exc
-    finally:
-        conn.close()
-
-
-def consent_body(key: str | None = None) -> dict:
-    """What the snippet posts for an accept-all, with a fresh visitor."""
-    return {"visitor_id": str(uuid.uuid4()), "version": 1, "action": "accept_all",
-            "choices": {"necessary": True, "functional": True, "analytics": True,
-                        "advertising": True},
-            "language": "ar", "source": "banner", "idempotency_key": key or uuid.uuid4().hex}
-
-
-def post_consent(port: int, body: dict) -> Answer:
-    return request(port, "POST", f"/v1/sites/{SITE_KEY}/consents", body,
-                   {"Content-Type": "text/plain", "Origin": ORIGIN})
-
-
-def get_banner(port: int, query: str = "lang=ar") -> Answer:
-    return request(port, "GET", f"/v1/sites/{SITE_KEY}/banner?{query}")
-
-
-@dataclass
-class Outcome:
-    phase: str  # what the test was doing when the request was sent
-    kind: str  # "banner" or "consent"
-    body: dict | None  # the consent posted
-    answer: Answer | None  # None: the connection broke before an answer
-
-    @property
-    def key(self) -> str | None:
-        return self.body["idempotency_key"] if self.body else None
-
-
-class Load:
-    """Threads sending banner GETs and consent POSTs in turn until the block ends; every
-    outcome is kept with the phase the test had set when the request left."""
-
-    def __init__(self, port: int, kinds: tuple[str, ...] = ("banner", "consent"),
-                 threads: int = 4):
-        self.port, self.kinds, self.phase = port, kinds, "before"
-        self.results: list[Outcome] = []
-        self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, args=(n,), daemon=True)
-                         for n in range(threads)]
-
-    def __enter__(self):
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._stop.set()
-        for thread in self._threads:
-            thread.join()
-
-    def _run(self, n: int) -> None:
-        turn = n
-        while not self._stop.is_set():
-            kind, phase = self.kinds[turn % len(self.kinds)], self.phase
-            body = consent_body() if kind == "consent" else None
-            turn += 1
-            try:
-                answer = post_consent(self.port, body) if body else get_banner(self.port)
-            except OSError:
-                answer = None
-            self.results.append(Outcome(phase, kind, body, answer))
-
-    def outcomes(self, kind: str | None = None, phase: str | None = None) -> list[Outcome]:
-        return [o for o in list(self.results)
-                if kind in (None, o.kind) and phase in (None, o.phase)]
-
-    def count(self, kind: str, phase: str, status: int) -> int:
-        return sum(1 for o in self.outcomes(kind, phase)
-                   if o.answer is not None and o.answer.status == status)

@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from banner import ROOT
-from tests.processes import (BIN, ORIGIN, SITE_KEY, consent_body, fresh_database, gunicorn,
-                             scalar)
+from tests.processes import BIN, fresh_database, gunicorn, scalar
+from tests.traffic import ORIGIN, SITE_KEY, consent_body
 
 CLIENT = "127.0.0.2"  # loopback too, but not the address gunicorn itself listens on
 

@@ -8,10 +8,10 @@ rest of the run uses.
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from banner.services.batching import GroupCommitter
+from banner.services.batching import GroupCommitter, _Pending
 from tests.helpers import consent, post_consent
-from tests.processes import (Load, TcpProxy, fresh_database, gunicorn, get_banner,
-                             post_consent as post_to, postgres_url, request, scalar, wait_for)
+from tests.processes import fresh_database, gunicorn, proxy_to_postgres, scalar, wait_for
+from tests.traffic import Load, get_banner, post_consent as post_to, request
 
 ERROR_SHAPE = {"code", "name", "description", "errors"}
 
@@ -24,10 +24,8 @@ def database():
 
 @pytest.fixture
 def proxy():
-    server = postgres_url()
-    proxy = TcpProxy((server.host or "127.0.0.1", server.port or 5432))
-    yield proxy
-    proxy.close()
+    with proxy_to_postgres() as proxy:
+        yield proxy
 
 
 def health(port: int) -> int:
@@ -54,8 +52,10 @@ def test_an_outage_serves_the_last_banner_refuses_writes_with_503_and_recovers(
             wait_for(lambda: health(server.port) == 503, what="/healthz to say 503")
             wait_for(lambda: "serving live_versions" in server.log_text(),
                      what="the banner to be served past its freshness")
+            served = load.count("banner", "outage", 200)
             wait_for(lambda: load.count("consent", "outage", 503) >= 5
-                     and load.count("banner", "outage", 200) >= 20, what="outage answers")
+                     and load.count("banner", "outage", 200) >= served + 20,
+                     what="banners and refusals while the copy is stale")
             proxy.restore()
             wait_for(lambda: health(server.port) == 200, what="/healthz to recover")
             load.phase = "after"
@@ -101,3 +101,19 @@ def test_a_commit_that_never_comes_answers_503(client, site, monkeypatch):
     response = post_consent(client, "test-store", consent(),
                             Origin="https://store.example")
     assert response.status_code == 503 and response.json["code"] == 503
+
+
+def test_a_batch_meeting_an_unreachable_database_fails_at_once():
+    """After the batch and its first item alone fail to connect, the others are not
+    tried one by one (each would wait on a connection attempt of its own)."""
+    attempts = []
+
+    def down(items):
+        attempts.append(len(items))
+        raise OperationalError("INSERT", {}, ConnectionRefusedError("connection refused"))
+    committer = GroupCommitter(engine=None)
+    committer._write = down
+    batch = [_Pending(item) for item in range(5)]
+    committer._commit(batch)
+    assert attempts == [5, 1]
+    assert all(isinstance(p.error, OperationalError) and p.done.is_set() for p in batch)

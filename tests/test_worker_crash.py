@@ -7,7 +7,8 @@ import signal
 
 import pytest
 
-from tests.processes import Load, fresh_database, gunicorn, post_consent, scalar, wait_for
+from tests.processes import fresh_database, gunicorn, scalar, wait_for
+from tests.traffic import Load, post_consent
 
 
 @pytest.fixture(scope="module")

@@ -25,3 +25,4 @@ def init_app(app) -> None:
     app.before_request(auth.forget_state_of_last_request)
     app.register_blueprint(bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(preview.preview_bp)

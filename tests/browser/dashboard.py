@@ -38,6 +38,7 @@ def sign_in(page, live_server: str, lang: str = "en", email: str = DEMO_EMAIL,
     with page.expect_navigation():
         page.locator('form button[type="submit"]').last.click()
     assert page.url.endswith("/dashboard/sites"), page.url
+    use_language(page, lang)  # the account's remembered language wins after sign-in
 
 
 def screenshot(page, name: str, lang: str, device: str) -> Path:

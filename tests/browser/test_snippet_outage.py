@@ -7,8 +7,8 @@ import time
 import pytest
 
 from tests.browser.conftest import banner_button, gated_inline, marker, wait_banner, wait_ran
-from tests.processes import (TcpProxy, fresh_database, gunicorn, postgres_url, request, scalar,
-                             wait_for)
+from tests.processes import fresh_database, gunicorn, proxy_to_postgres, scalar, wait_for
+from tests.traffic import request
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +23,8 @@ def database():
 
 @pytest.fixture(scope="module")
 def proxy():
-    server = postgres_url()
-    proxy = TcpProxy((server.host or "127.0.0.1", server.port or 5432))
-    yield proxy
-    proxy.close()
+    with proxy_to_postgres() as proxy:
+        yield proxy
 
 
 @pytest.fixture(scope="module")
