@@ -39,6 +39,8 @@ class Config:
     BANNER_STALE_WHILE_REVALIDATE = int(os.environ.get("BANNER_SWR", 86400))
     # Seconds a worker keeps a rendered banner before reading the database again.
     BANNER_CACHE_SECONDS = float(os.environ.get("BANNER_CACHE_SECONDS", 10))
+    # Seconds a worker keeps serving its last good banner while the database is down.
+    BANNER_STALE_IF_ERROR = float(os.environ.get("BANNER_STALE_IF_ERROR", 86400))
     SNIPPET_MAX_AGE = int(os.environ.get("SNIPPET_MAX_AGE", 3600))
     # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
