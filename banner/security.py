@@ -18,6 +18,8 @@ def _page_policy() -> str:
 
 
 def secure_headers(response):
+    if getattr(response, "secured", False):
+        return response  # prepared with its headers once, served many times (banner GET)
     headers = response.headers
     # One pass over the headers: each lookup by name is a scan, and this runs on the
     # banner GET, the busiest endpoint.

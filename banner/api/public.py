@@ -67,9 +67,12 @@ def _no_store(response):
 
 def _banner_response(rendered):
     if rendered.quoted_etag in request.environ.get("HTTP_IF_NONE_MATCH", ""):
-        return current_app.response_class(status=304, headers=rendered.headers)
-    return current_app.response_class(rendered.body, headers=rendered.headers,
-                                      mimetype="application/json")
+        response = current_app.response_class(status=304, headers=rendered.headers)
+    else:
+        response = current_app.response_class(rendered.body, headers=rendered.headers,
+                                              mimetype="application/json")
+    response.secured = True  # its headers include the security headers (security.py)
+    return response
 
 
 @bp.get("/banner")

@@ -18,11 +18,18 @@ from . import (audit_log, auth, context, editor, errors, home, install, keys,  #
 from .i18n import init_app as init_i18n  # noqa: E402
 
 
+PAGES = (bp, home.bp, preview.preview_bp)
+for _blueprint in PAGES:
+    # Only pages with a signed-in user need it: the API's hot paths skip the hook.
+    _blueprint.before_request(auth.forget_state_of_last_request)
+
+
 def init_app(app) -> None:
     init_i18n(app)
     app.jinja_env.globals.update(link=context.link, csrf_token=generate_csrf)
     auth.login_manager.init_app(app)
-    app.before_request(auth.forget_state_of_last_request)
-    app.register_blueprint(bp)
-    app.register_blueprint(home.bp)
-    app.register_blueprint(preview.preview_bp)
+    # Flask-Login's after-request hook only maintains remember-me cookies, which the
+    # dashboard never issues; it would run on every request, the API's included.
+    app.after_request_funcs[None].remove(auth.login_manager._update_remember_cookie)
+    for blueprint in PAGES:
+        app.register_blueprint(blueprint)

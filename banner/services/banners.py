@@ -8,6 +8,7 @@ down), its renderings by resolved language, and the raw query strings of the fas
 import hashlib
 import json
 import re
+from ..security import EVERY_RESPONSE
 from dataclasses import dataclass
 
 from flask import current_app
@@ -114,7 +115,7 @@ def _render(site: SiteSettings, live: LiveVersion, language: str) -> RenderedBan
                      f"stale-while-revalidate={config['BANNER_STALE_WHILE_REVALIDATE']}, "
                      f"stale-if-error={stale_if_error():.0f}")
     headers = (("ETag", etag), ("Cache-Control", cache_control),
-               ("Content-Language", language), ("Vary", "Origin"))
+               ("Content-Language", language), ("Vary", "Origin"), *EVERY_RESPONSE)
     return RenderedBanner(body, etag, language, headers, (live.number, live.material))
 
 
