@@ -33,8 +33,8 @@ def expired_form(exc):
 @bp.errorhandler(domain.DomainError)
 def refused(exc: domain.DomainError):
     # Another merchant's site is "not found", exactly as a site that does not exist.
-    return error_page(STATUS[type(exc)], None if isinstance(exc, domain.NotFound)
-                      else exc.message)
+    code = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
+    return error_page(code, None if isinstance(exc, domain.NotFound) else exc.message)
 
 
 @bp.errorhandler(HTTPException)
