@@ -14,14 +14,15 @@ banner_cli = AppGroup("banner", help="Manage merchants, sites and consent data."
 
 # The exit code tells scripts what went wrong; 1 stays click's own for other failures.
 EXIT_CODES = {errors.Invalid: 2, errors.NotFound: 3, errors.Conflict: 4, errors.Forbidden: 5,
-              errors.Unauthenticated: 5}
+              errors.Unauthenticated: 5, errors.Throttled: 6}
 
 
 class DomainFailure(click.ClickException):
     def __init__(self, exc: errors.DomainError):
         detail = "; ".join(f"{k}: {_flatten(v)}" for k, v in exc.errors.items())
         super().__init__(exc.message + (f" ({detail})" if detail else ""))
-        self.exit_code = EXIT_CODES[type(exc)]
+        self.exit_code = next(code for kind, code in EXIT_CODES.items()
+                              if isinstance(exc, kind))
 
 
 def _flatten(messages) -> str:

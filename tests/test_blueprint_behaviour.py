@@ -3,6 +3,7 @@ the blueprint it belongs to (DESIGN.md section 2), not by its URL."""
 import flask
 import pytest
 
+from banner import errors
 from banner.api.base import Blueprint as ApiBlueprint
 
 
@@ -73,3 +74,32 @@ def test_a_request_no_route_matched_gets_what_the_client_prefers(client, accept,
     headers = {"Accept": accept} if accept else {}
     response = client.get("/v1/no-such-route", headers=headers)
     assert response.status_code == 404 and response.mimetype == mimetype
+
+
+@pytest.mark.parametrize("error, status", [
+    (errors.NotFound("x"), 404), (errors.Invalid("x"), 422), (errors.Conflict("x"), 409),
+    (errors.Forbidden("x"), 403), (errors.Unauthenticated("x"), 401),
+    (errors.Throttled("x", retry_after=30), 429)])
+def test_every_domain_error_and_its_kinds_map_to_one_status(make_app, error, status):
+    app = make_app()
+    api = ApiBlueprint("raising", __name__, url_prefix="/raising")
+
+    class Particular(type(error)):
+        """A service's own kind of a domain error."""
+
+    @api.get("/base")
+    def raise_base():
+        raise error
+
+    @api.get("/kind")
+    def raise_kind():
+        raise Particular(*((error.message, error.retry_after)
+                           if isinstance(error, errors.Throttled) else (error.message,)))
+
+    app.register_blueprint(api)
+    client = app.test_client()
+    for path in ("/raising/base", "/raising/kind"):
+        response = client.get(path)
+        assert response.status_code == status and response.json["code"] == status
+    if status == 429:
+        assert response.headers["Retry-After"] == "30"

@@ -15,7 +15,7 @@ from ..cache import database_unreachable
 
 # Which status each domain error answers with.
 STATUS = {domain.NotFound: 404, domain.Invalid: 422, domain.Conflict: 409,
-          domain.Forbidden: 403, domain.Unauthenticated: 401}
+          domain.Forbidden: 403, domain.Unauthenticated: 401, domain.Throttled: 429}
 LOCATIONS = ("json", "query", "path", "headers", "form", "view_args")
 # Seconds a client should wait after a 503. Short: the snippet keeps the choice queued
 # and an outage's length is unknown, so ask again soon rather than give up.
@@ -73,8 +73,10 @@ def http_error(exc: HTTPException) -> Response:
 
 
 def domain_error(exc: domain.DomainError) -> Response:
-    code = STATUS[type(exc)]
+    code = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
     headers = [("WWW-Authenticate", "Bearer")] if code == 401 else []
+    if isinstance(exc, domain.Throttled):
+        headers.append(("Retry-After", str(exc.retry_after)))
     return error_response(code, exc.message, exc.errors, headers)
 
 
