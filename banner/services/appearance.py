@@ -1,7 +1,7 @@
 """Whether a banner's accent colour keeps its buttons readable and visible (WCAG 2.2)."""
 import re
 
-from .markup import _luminance, ink_on
+from .markup import luminance, ink_on
 
 # The banner's background in each theme (--b in templates/banner/banner.css).
 BACKGROUNDS = {"light": "#ffffff", "dark": "#1d1d21"}
@@ -17,7 +17,7 @@ def _full(colour: str) -> str:
 
 def contrast(first: str, second: str) -> float:
     """The WCAG contrast ratio of two #rrggbb colours, from 1 to 21."""
-    light, dark = sorted((_luminance(_full(first)), _luminance(_full(second))), reverse=True)
+    light, dark = sorted((luminance(_full(first)), luminance(_full(second))), reverse=True)
     return (light + 0.05) / (dark + 0.05)
 
 

@@ -23,7 +23,7 @@ def _css() -> Markup:
     return Markup("".join(line.strip() for line in text.splitlines()))
 
 
-def _luminance(hex_colour: str) -> float:
+def luminance(hex_colour: str) -> float:
     """WCAG relative luminance of #rrggbb."""
     def channel(value: int) -> float:
         c = value / 255
@@ -35,7 +35,7 @@ def _luminance(hex_colour: str) -> float:
 def ink_on(hex_colour: str) -> str:
     """Black or white, whichever contrasts more with the accent colour."""
     # Contrast with black beats contrast with white above this luminance.
-    return "#000" if _luminance(hex_colour) > 0.179 else "#fff"
+    return "#000" if luminance(hex_colour) > 0.179 else "#fff"
 
 
 def _contact_links(contact: dict) -> list[tuple[str, str]]:
