@@ -3,9 +3,13 @@ must hold across processes (caches, rate limits)."""
 import json
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
 
 from banner import ROOT
 
@@ -62,3 +66,26 @@ def request(method: str, url: str, body: dict | None = None,
     except urllib.error.HTTPError as error:
         raw = error.read()
         return error.code, json.loads(raw) if raw else {}
+
+
+@contextmanager
+def wsgi_thread(app):
+    """Serve a WSGI app on a free loopback port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextmanager
+def html_page(html: str):
+    """One HTML page, as a store serves it, at the URL yielded."""
+    page = Request.application(lambda request: Response(html, content_type="text/html"))
+    with wsgi_thread(page) as base:
+        yield base + "/"

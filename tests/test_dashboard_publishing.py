@@ -2,11 +2,8 @@
 refuse (writing nothing), and that another merchant's store is not found."""
 import copy
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
 
 from banner.extensions import db
 from banner.models import BannerVersion, Site
@@ -14,6 +11,7 @@ from banner.services import drafts
 from banner.services.audit import Actor
 from banner.services.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from banner.services.signin import set_language
+from tests.servers import html_page
 
 TOKEN = re.compile(r'name="(?:[a-z]+-)?csrf_token"[^>]*value="([^"]+)"')
 NEW_TITLE = "خصوصيتك أولًا"
@@ -188,14 +186,8 @@ def store_page():
     """One store page on 127.0.0.1 with the demo store's tag first in <head>."""
     html = ('<!doctype html><html><head><script src="/static/snippet.js" '
             'data-site="demo-electronics"></script></head><body></body></html>')
-    server = make_server("127.0.0.1", 0, Request.application(
-        lambda request: Response(html, content_type="text/html")))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with html_page(html) as url:
+        yield url
 
 
 def check(client, site, url):

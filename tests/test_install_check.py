@@ -3,11 +3,11 @@ tag and ungated trackers, and the fetches it refuses (SSRF, size, time, redirect
 import threading
 
 import pytest
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from banner.services import install_check
 from banner.services.install_check import Unreachable, check_install, fetch_page
+from tests.servers import wsgi_thread
 
 KEY = "shop-key"
 TAG = f'<script src="https://consent.example/static/snippet.js" data-site="{KEY}"></script>'
@@ -34,21 +34,13 @@ def store():
             return Response("not found", 404)
         return found if isinstance(found, Response) else found()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-
-    def add(path, body="", status=200, content_type="text/html; charset=utf-8", **headers):
-        routes[path] = Response(body, status, headers, content_type=content_type)
-        return base + path
-    add.routes, add.base, add.release = routes, base, release
-    yield add
-    release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with wsgi_thread(app) as base:
+        def add(path, body="", status=200, content_type="text/html; charset=utf-8", **headers):
+            routes[path] = Response(body, status, headers, content_type=content_type)
+            return base + path
+        add.routes, add.base, add.release = routes, base, release
+        yield add
+        release.set()  # before the server stops: slow pages wait on it
 
 
 def test_a_correct_page_has_the_tag_first_and_nothing_ungated(store):

@@ -1,16 +1,14 @@
 """The install page in Chromium: this store's tag, a pasted Meta pixel converted in place
 (htmx), the install check run against the demo store served by the live server, and the
 page in both languages at phone and desktop width passing axe."""
-import threading
 
 import pytest
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
 
 from banner.extensions import db
 from banner.models import Site
 from tests.browser.dashboard import (LANGUAGES, VIEWPORTS, axe_violations, demo_merchant,  # noqa: F401
                                      screenshot, sign_in, use_language)
+from tests.servers import html_page
 
 pytestmark = pytest.mark.browser
 
@@ -40,14 +38,8 @@ def half_installed_store():
             "</script><script>window.dataLayer=window.dataLayer||[];"
             "function gtag(){dataLayer.push(arguments);}gtag('js', new Date());"
             "gtag('config', 'G-ALVOIP2026');</script></head><body></body></html>")
-    server = make_server("127.0.0.1", 0, Request.application(
-        lambda request: Response(html, content_type="text/html")))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with html_page(html) as url:
+        yield url
 
 
 def open_install(page, live_server, app, lang: str = "en") -> int:
