@@ -38,10 +38,12 @@ demo: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask banner seed-demo
 	@echo
+	@echo "Dashboard:    http://$(HOST):$(PORT)/dashboard  (the demo login above)"
 	@echo "Demo stores:  http://$(HOST):$(PORT)/demo/demo-electronics"
 	@echo "              http://$(HOST):$(PORT)/demo/demo-subscriptions"
 	@echo "Banner API:   http://$(HOST):$(PORT)/v1/sites/demo-electronics/banner?lang=ar"
 	@echo "Snippet:      http://$(HOST):$(PORT)/static/snippet.js"
+	@echo "API reference: http://$(HOST):$(PORT)/docs/api"
 	@echo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

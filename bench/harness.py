@@ -69,10 +69,12 @@ def prepare_database(url: str) -> dict:
 
 
 @contextmanager
-def gunicorn(app: str, args, env: dict, pythonpath: Path = ROOT, probe: str = "/"):
-    """A gunicorn server for the WSGI app on a free loopback port; yields its base URL."""
+def gunicorn(app: str, args, env: dict, pythonpath: Path = ROOT, probe: str = "/",
+             options: tuple[str, ...] = ()):
+    """A gunicorn server for the WSGI app on a free loopback port; yields its base URL.
+    options come first, so the flags below override a config file's settings."""
     port = free_port()
-    command = [str(BIN / "gunicorn"), "-w", str(args.workers), "-k", "gthread",
+    command = [str(BIN / "gunicorn"), *options, "-w", str(args.workers), "-k", "gthread",
                "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
                "--chdir", str(ROOT), "--pythonpath", str(pythonpath),
                "--log-level", "warning", app]
@@ -84,7 +86,7 @@ def gunicorn(app: str, args, env: dict, pythonpath: Path = ROOT, probe: str = "/
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # only the group we started
         try:
-            server.wait(timeout=20)
+            server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()

@@ -20,17 +20,14 @@ few, and those are reported (stored or not, none of them was answered).
 """
 import os
 import re
-import signal
 import statistics
 import subprocess
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
 from functools import cache
 
-from harness import (BENCH, BIN, ROOT, _ms, _wait_until_up, arguments, free_port,
-                     prepare_database, report)
+from harness import BENCH, _ms, arguments, gunicorn, prepare_database, report
 
 SITE = "demo-electronics"
 PROBE = f"/v1/sites/{SITE}/banner?lang=ar"
@@ -55,26 +52,10 @@ def baseline(environ, start_response):
     return (consent_app if post else banner_app)(environ, start_response)
 
 
-@contextmanager
 def production_gunicorn(app: str, args, env: dict):
     """gunicorn -c python:banner.gunicorn_conf on a free loopback port; yields its URL."""
-    port = free_port()
-    command = [str(BIN / "gunicorn"), "-c", "python:banner.gunicorn_conf",
-               "-w", str(args.workers), "--threads", str(args.threads),
-               "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--pythonpath", str(BENCH),
-               "--log-level", "warning", app]
-    server = subprocess.Popen(command, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base + PROBE, server)
-        yield base
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # only the group we started
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+    return gunicorn(app, args, env, pythonpath=BENCH, probe=PROBE,
+                    options=("-c", "python:banner.gunicorn_conf"))
 
 
 def _sql(url: str, query: str, *params):
