@@ -9,7 +9,7 @@ from ..services import consents, impressions
 from ..services.banners import banner_for_query, prepared_banner
 from ..services.privacy import clean_country
 from ..services.sites import site_settings
-from .base import Blueprint, visitor_uuid
+from .base import Blueprint, answers, visitor_uuid
 from .cors import add_cors_headers, require_allowed_origin
 
 bp = Blueprint("public", __name__, url_prefix="/v1/sites/<site_key>",
@@ -79,7 +79,7 @@ def _banner_response(rendered):
 @bp.arguments(LanguageQuerySchema, location="query", as_kwargs=True)
 @bp.response(200, BannerOutSchema, description="The published banner, localised "
              "(CDN-cacheable: ETag, Cache-Control public).")
-@bp.alt_response(304, description="Not modified (If-None-Match)")
+@answers(304, description="Not modified (If-None-Match)")
 @bp.refusals(404)
 def get_banner(site_key: str, lang: str | None):
     """The published banner in the best language offered."""
@@ -93,8 +93,7 @@ def get_banner(site_key: str, lang: str | None):
 @per_site
 @bp.arguments(ConsentInSchema)
 @bp.response(201, ConsentOutSchema, description="Recorded")
-@bp.alt_response(200, schema=ConsentOutSchema,
-                 description="Already recorded under this idempotency key")
+@answers(200, ConsentOutSchema, "Already recorded under this idempotency key")
 @bp.refusals(400, 403, 404, 413, 415, 429)
 def record_consent(data: dict, site_key: str):
     """Record a visitor's choice."""

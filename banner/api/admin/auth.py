@@ -10,7 +10,7 @@ from ...errors import Forbidden
 from ...models import Site
 from ...services import api_keys, sites
 from ...services.api_keys import KeyPrincipal
-from ..base import Blueprint, refusals
+from ..base import Blueprint, document, refusals
 
 
 def admin_blueprint(name: str, import_name: str, description: str) -> Blueprint:
@@ -24,7 +24,7 @@ def requires(scope: str):
     """Declare the scope a view needs (checked before the body is read)."""
     def decorate(view):
         view.required_scope = scope
-        view = Blueprint.doc(security=[{"bearerAuth": [scope]}])(view)
+        view = document(view, manual={"security": [{"bearerAuth": [scope]}]})
         return refusals(401, 403)(view)  # answered by _authorise below
     return decorate
 
