@@ -5,8 +5,9 @@ import threading
 import pytest
 from werkzeug.wrappers import Request, Response
 
-from banner.services import install_check
-from banner.services.install_check import Unreachable, check_install, fetch_page
+from banner.services import safe_fetch
+from banner.services.install_check import check_install
+from banner.services.safe_fetch import Unreachable, fetch_page
 from tests.servers import wsgi_thread
 
 KEY = "shop-key"
@@ -113,7 +114,7 @@ def test_the_local_store_is_refused_when_private_addresses_are_not_allowed(store
 
 def test_a_redirect_to_a_private_address_is_refused(store, monkeypatch):
     # The store's own address counts as public here, as a real store's would.
-    monkeypatch.setattr(install_check, "is_public", lambda address: address == "127.0.0.1")
+    monkeypatch.setattr(safe_fetch, "is_public", lambda address: address == "127.0.0.1")
     assert check_install(store("/ok", page(TAG)), KEY).tag_found
     url = store("/", status=301, Location="http://169.254.169.254/latest/meta-data/")
     with pytest.raises(Unreachable) as refused:
@@ -129,7 +130,7 @@ def test_too_many_redirects_are_refused(store):
 
 
 def test_a_page_over_the_size_cap_is_refused_with_or_without_its_length(store):
-    big = page("", "x" * install_check.MAX_BYTES)
+    big = page("", "x" * safe_fetch.MAX_BYTES)
     with pytest.raises(Unreachable) as refused:
         fetch_page(store("/big", big), allow_private=True)
     assert refused.value.reason == "too_big"

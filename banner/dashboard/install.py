@@ -8,7 +8,7 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..errors import Invalid
-from ..services import install_check, tag_converter
+from ..services import install_check, safe_fetch, tag_converter
 from ..services.versions import latest_published
 from . import bp
 from .context import owned_site
@@ -30,12 +30,12 @@ class ConvertForm(FlaskForm):
 
 class CheckForm(FlaskForm):
     url = StringField(_l("Address of a store page"), validators=[
-        DataRequired(), Length(max=install_check.MAX_URL)],
+        DataRequired(), Length(max=safe_fetch.MAX_URL)],
         description=_l("For example https://mystore.sa/ — we load it once, as a visitor's "
                        "browser would, without running it."))
 
 
-def _unreachable(exc: install_check.Unreachable) -> str:
+def _unreachable(exc: safe_fetch.Unreachable) -> str:
     """Why the page could not be checked, in the merchant's language."""
     return {
         "scheme": _("Enter an address that starts with https:// or http://."),
@@ -122,7 +122,7 @@ def check_install(site_id: int):
     try:
         report = install_check.check_install(form.url.data, site.site_key, _vendors(site),
                                              allow_private=allow_private)
-    except install_check.Unreachable as exc:
+    except safe_fetch.Unreachable as exc:
         form.url.errors = [*form.url.errors, _unreachable(exc)]
         return _render(site, check_form=form, status=422)
     return _render(site, check_form=form, report=report)

@@ -1,14 +1,12 @@
 """Turns a vendor's standard tag into the gated markup the snippet holds back (README,
 "Gate each tag"). The markup is only parsed (html.parser), never run; the result is text
 for the merchant to paste into the theme."""
-import re
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
 
 from ..errors import Invalid
-from ..vendors import CATALOGUE
+from .tag_vendors import Vendor, host_of, is_gtm_container, is_our_tag, known_hosts, vendors_in
 
 MAX_MARKUP = 5_000  # characters: base codes are 0.5-2 KB; fits the 16 KB request cap
 GATED_CATEGORIES = ("functional", "analytics", "advertising")  # necessary is never held back
@@ -17,28 +15,6 @@ JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "text/ecm
                       "application/ecmascript", "application/x-javascript", "module"})
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                   "param", "source", "track", "wbr"})
-HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+",
-                  re.I)
-# gtag.js serves Analytics (G-) and Ads (AW-, DC-) from the same host: the ID tells them apart.
-GOOGLE_ID = re.compile(r"""['"=](G|AW|DC)-[A-Z0-9]{4,}""")
-GOOGLE_VENDOR = {"G": "google-analytics", "AW": "google-ads", "DC": "google-ads"}
-
-
-@dataclass(frozen=True)
-class Vendor:
-    key: str
-    name: str
-    category: str
-
-
-def known_hosts(vendors: list[dict] = ()) -> dict[str, Vendor]:
-    """Host -> vendor: the built-in catalogue, then the site's own vendors, which win
-    (the banner discloses them under the category the merchant chose)."""
-    found = {}
-    for key, vendor in [*CATALOGUE.items(), *((v["key"], v) for v in vendors)]:
-        for host in vendor["hosts"]:
-            found[host.lower()] = Vendor(key, vendor["name"], vendor["category"])
-    return found
 
 
 @dataclass(frozen=True)
@@ -72,55 +48,10 @@ def start_tag(name: str, attrs: list[tuple[str, str | None]]) -> str:
     return "<" + " ".join(parts) + ">"
 
 
-def _split(url: str | None):
-    """The parts of a URL; a malformed one (pasted markup can hold anything) has none."""
-    try:
-        return urlsplit((url or "").strip())
-    except ValueError:
-        return urlsplit("")
-
-
-def _host(url: str | None) -> str | None:
-    return (_split(url).hostname or "").lower() or None
-
-
 def _absolute(url: str) -> str:
     """The snippet activates only http(s) URLs: a protocol-relative one becomes https."""
     url = url.strip()
     return "https:" + url if url.startswith("//") else url
-
-
-def _google_vendors(text: str) -> set[str]:
-    return {GOOGLE_VENDOR[match.group(1)] for match in GOOGLE_ID.finditer(text)}
-
-
-def vendors_in(hosts: dict[str, Vendor], url: str | None = None, code: str = "") -> list[Vendor]:
-    """The known vendors an element loads: its URL's host, hosts named in its code."""
-    found = {}
-    names = [_host(url)] if url else []
-    names += [match.group(0).lower() for match in HOST.finditer(code)]
-    for name in names:
-        if name in hosts:
-            found[hosts[name].key] = hosts[name]
-    ids = code + "".join(" =" + value for value in
-                         parse_qs(_split(url).query).get("id", []))
-    google = _google_vendors(ids)
-    if google and (found.keys() & set(GOOGLE_VENDOR.values()) or "gtag(" in code):
-        found.pop("google-analytics", None)  # its host serves both: the IDs decide
-        by_key = {vendor.key: vendor for vendor in hosts.values()}
-        for key in sorted(google):
-            fallback = CATALOGUE[key]
-            found[key] = by_key.get(key) or Vendor(key, fallback["name"], fallback["category"])
-    return list(found.values())
-
-
-def is_our_tag(attrs: dict) -> bool:
-    return (_split(attrs.get("src")).path.endswith("/static/snippet.js")
-            and "data-site" in attrs)
-
-
-def is_gtm_container(url: str | None, code: str) -> bool:
-    return "googletagmanager.com/gtm.js" in (url or "") + code
 
 
 class _Converter(HTMLParser):
@@ -167,7 +98,7 @@ class _Converter(HTMLParser):
         category, source = self._category(vendors, inherit=not src)
         self.last_script_category = category
         self.result.gated.append(Gated("script" if src else "inline", category,
-                                       tuple(v.name for v in vendors), source, _host(src)))
+                                       tuple(v.name for v in vendors), source, host_of(src)))
         rest = [(key, value) for key, value in attrs if key not in ("type", "src")]
         head = [("type", "text/plain"), ("data-consent", category or "")]
         if kind == "module":
@@ -184,7 +115,7 @@ class _Converter(HTMLParser):
         vendors = vendors_in(self.hosts, src)
         category, source = self._category(vendors, inherit=False)
         self.result.gated.append(Gated(tag, category, tuple(v.name for v in vendors), source,
-                                       _host(src)))
+                                       host_of(src)))
         changed = []
         for key, value in attrs:
             if key == "src":
