@@ -72,19 +72,25 @@ def _write(write: ConsentWrite) -> str:
     return outcome
 
 
+def check_decision(data: dict, languages, age_confirmation: bool) -> None:
+    """Refuse a decision the version shown cannot take: a language it does not offer, or
+    optional categories granted without the legal-age confirmation it asks for."""
+    if data["language"] not in languages:
+        raise Invalid("This version is not offered in that language.",
+                      {"language": [f"One of {', '.join(languages)}."]})
+    grants_optional = any(data["choices"][key] for key in CATEGORIES if key != "necessary")
+    if age_confirmation and grants_optional and data["age_confirmed"] is not True:
+        raise Invalid("This site asks visitors to confirm their age before consenting.",
+                      {"age_confirmed": ["Must be true to grant optional categories."]})
+
+
 def record_consent(site: SiteSettings, data: dict, client: ClientInfo,
                    secret: str) -> tuple[dict, bool]:
     """Store one decision; returns (result, created). A replayed idempotency key
     returns the first result with created False and writes nothing."""
     version = published_version(site.id, data["version"])
-    if data["language"] not in version.languages:
-        raise Invalid("This version is not offered in that language.",
-                       {"language": [f"One of {', '.join(version.languages)}."]})
+    check_decision(data, version.languages, version.age_confirmation)
     choices = data["choices"]
-    grants_optional = any(choices[key] for key in CATEGORIES if key != "necessary")
-    if version.age_confirmation and grants_optional and data["age_confirmed"] is not True:
-        raise Invalid("This site asks visitors to confirm their age before consenting.",
-                       {"age_confirmed": ["Must be true to grant optional categories."]})
     key = data["idempotency_key"]
     device = parse_device(client.user_agent)
     now = utcnow()

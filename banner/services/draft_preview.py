@@ -4,9 +4,9 @@ import uuid
 from datetime import timedelta
 
 from ..documents import validate_document
-from ..errors import Invalid
-from ..models import CATEGORIES, Site, utcnow
+from ..models import Site, utcnow
 from .banners import localise, resolve_language
+from .consents import check_decision
 from .drafts import draft_row
 
 
@@ -23,15 +23,8 @@ def try_consent(site: Site, data: dict) -> dict:
     """What recording this decision on the draft would answer (see consents.record_consent),
     refused for the same reasons; nothing is written."""
     document = draft_row(site).document
-    if data["language"] not in document["languages"]:
-        raise Invalid("This version is not offered in that language.",
-                      {"language": [f"One of {', '.join(document['languages'])}."]})
+    check_decision(data, document["languages"], document["behaviour"]["age_confirmation"])
     choices = data["choices"]
-    grants_optional = any(choices[key] for key in CATEGORIES if key != "necessary")
-    if document["behaviour"]["age_confirmation"] and grants_optional \
-            and data["age_confirmed"] is not True:
-        raise Invalid("This site asks visitors to confirm their age before consenting.",
-                      {"age_confirmed": ["Must be true to grant optional categories."]})
     now = utcnow()
     lifetime = timedelta(days=document["behaviour"]["consent_lifetime_days"])
     return {"consent_id": uuid.uuid4(), "visitor_id": data["visitor_id"],
