@@ -115,7 +115,8 @@ class ConsentRecord(db.Model):
     __table_args__ = (
         sa.Index("ix_consent_record_site_visitor", "site_id", "visitor_id", "recorded_at"),
         sa.Index("ix_consent_record_site_recorded", "site_id", "recorded_at"),
-        sa.UniqueConstraint("site_id", "idempotency_key"),
+        # Keys are the visitor's own: another visitor's key can neither replay nor block.
+        sa.UniqueConstraint("site_id", "visitor_id", "idempotency_key"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
@@ -133,13 +134,24 @@ class ConsentRecord(db.Model):
     gpc: Mapped[bool] = mapped_column(default=False)
     page_url: Mapped[str | None] = mapped_column(sa.String(2048))
     country: Mapped[str | None] = mapped_column(sa.String(2))
+    # The region policy that applied (DESIGN.md section 5): opt_in or opt_out, and the
+    # position of the version's region rule that chose it (None: the default mode).
+    # Records from before policies took effect have neither.
+    policy_mode: Mapped[str | None] = mapped_column(sa.String(8))
+    policy_rule: Mapped[int | None]
     device_type: Mapped[str | None] = mapped_column(sa.String(16))
     browser_family: Mapped[str | None] = mapped_column(sa.String(64))
     os_family: Mapped[str | None] = mapped_column(sa.String(64))
     ip: Mapped[str | None] = mapped_column(sa.String(64))
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(64))
     client_time: Mapped[datetime | None]
+    # Milliseconds from the banner shown to this decision, as the snippet measured them.
+    decision_ms: Mapped[int | None]
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Tamper evidence: record_hash covers this record's content and prev_hash, the
+    # visitor's previous record_hash (None for the first). Older records have neither.
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    record_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class VisitorConsent(db.Model):
@@ -156,6 +168,11 @@ class VisitorConsent(db.Model):
     advertising: Mapped[bool]
     updated_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+    # sha256 of the visitor's secret, registered by its first write (or adopted by the
+    # first write that carries one): later writes must present the same secret.
+    secret_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    # record_hash of the visitor's latest record: the next record chains to it.
+    last_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class Impression(db.Model):

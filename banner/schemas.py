@@ -83,6 +83,13 @@ class ConsentInSchema(Schema):
     client_time = fields.AwareDateTime(load_default=None, allow_none=True)
     idempotency_key = fields.String(load_default=None, allow_none=True,
                                     validate=validate.Regexp(r"^[A-Za-z0-9_.:-]{8,64}\Z"))
+    # The visitor's secret (DESIGN.md section 4): random, kept first-party by the snippet.
+    # Optional only so that visitors from before secrets can adopt one.
+    visitor_secret = fields.String(load_default=None, allow_none=True,
+                                   validate=validate.Regexp(r"^[A-Za-z0-9_-]{22,128}\Z"))
+    # From the banner shown to this decision; a day at most (a tab left open).
+    decision_ms = StrictInteger(load_default=None, allow_none=True, strict=True,
+                                validate=validate.Range(0, 86_400_000))
 
     @validates("client_time")
     def client_time_is_a_clock(self, value, **kwargs):
@@ -118,6 +125,8 @@ class ImpressionInSchema(Schema):
 
     version = StrictInteger(required=True, strict=True, validate=validate.Range(1, MAX_VERSION))
     language = fields.String(required=True, validate=LANGUAGE)
+    # A display counts once per visitor, version and day (issue 9).
+    visitor_id = fields.UUID(load_default=None)
 
 
 LANG_PARAM = re.compile(r"^[A-Za-z]{2}([-_][A-Za-z0-9]{1,8})*\Z")

@@ -50,10 +50,12 @@ def make_write(site):
                   "language": "ar", "source": "banner", "age_confirmed": None, "gpc": False,
                   "page_url": None, "country": None, "device_type": "other",
                   "browser_family": "Other", "os_family": "Other", "ip": None,
-                  "idempotency_key": key, "client_time": None, "recorded_at": at}
+                  "idempotency_key": key, "client_time": None, "decision_ms": None,
+                  "recorded_at": at}
         state = {"site_id": site.id, "visitor_id": visitor, "consent_record_id": record_id,
                  "banner_version_id": version_id, "version": 1, **choices,
-                 "updated_at": at, "expires_at": at + timedelta(days=180)}
+                 "updated_at": at, "expires_at": at + timedelta(days=180),
+                 "secret_hash": None, "last_hash": None}
         return ConsentWrite(record, state)
     return make
 
@@ -100,17 +102,21 @@ def test_same_visitor_twice_in_one_batch_keeps_the_latest(ctx, make_write):
     assert count(ConsentRecord) == 2
 
 
-def test_a_key_twice_in_one_batch_or_already_stored_is_a_replay(ctx, make_write):
-    stored = make_write(key="stored-key-0001")
+def test_a_visitors_key_twice_in_one_batch_or_already_stored_is_a_replay(ctx, make_write):
+    one, two = uuid.uuid4(), uuid.uuid4()
+    stored = make_write(one, key="stored-key-0001")
     with db.engine.begin() as conn:
         batching.write_one(conn, stored)
-    batch = [make_write(key="batch-key-0001"), make_write(key="batch-key-0001"),
-             make_write(key="stored-key-0001"), make_write()]
+    batch = [make_write(two, key="batch-key-0001"), make_write(two, key="batch-key-0001"),
+             make_write(one, key="stored-key-0001"), make_write(),
+             # Keys are per visitor: another visitor's same key is a write of its own.
+             make_write(key="stored-key-0001")]
     with db.engine.begin() as conn:
-        assert batching.write_batch(conn, batch) == [WRITTEN, REPLAY, REPLAY, WRITTEN]
+        assert batching.write_batch(conn, batch) == [WRITTEN, REPLAY, REPLAY, WRITTEN, WRITTEN]
     ids = set(db.session.scalars(sa.select(ConsentRecord.id)))
-    assert ids == {stored.record["id"], batch[0].record["id"], batch[3].record["id"]}
-    assert count(VisitorConsent) == 3
+    assert ids == {stored.record["id"], batch[0].record["id"], batch[3].record["id"],
+                   batch[4].record["id"]}
+    assert count(VisitorConsent) == 4
 
 
 def stored_row(model, key) -> dict:

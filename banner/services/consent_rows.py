@@ -27,7 +27,8 @@ class ConsentWrite:
 
     @property
     def key(self) -> tuple:
-        return self.record["site_id"], self.record["idempotency_key"]
+        return (self.record["site_id"], self.record["visitor_id"],
+                self.record["idempotency_key"])
 
 
 @lru_cache(maxsize=None)
@@ -55,7 +56,8 @@ def _pg_batch_sql() -> str:
     states = [c.name for c in state_table.c]
     types = {c.name: c.type.compile(dialect=postgresql.dialect()) for c in
              [*record_table.c, *state_table.c]}
-    given = records + [name for name in ("version", "expires_at") if name not in records]
+    from_state = ("version", "expires_at", "secret_hash", "last_hash")
+    given = records + [name for name in from_state if name not in records]
     # n: the position in the batch, so the last of a visitor's choices wins a tie.
     columns = ", ".join(f"{name} {types[name]}" for name in given) + ", n integer"
     picked = {"consent_record_id": "i.id", "updated_at": "i.recorded_at"}
@@ -66,7 +68,7 @@ WITH i AS (SELECT * FROM json_to_recordset(%(rows)s::json) AS t({columns})),
 rec AS (
   INSERT INTO {record_table.name} ({", ".join(records)})
   SELECT {", ".join(records)} FROM i ORDER BY n
-  ON CONFLICT (site_id, idempotency_key) DO NOTHING
+  ON CONFLICT (site_id, visitor_id, idempotency_key) DO NOTHING
   RETURNING id
 ), state AS (
   INSERT INTO {state_table.name} ({", ".join(states)})
@@ -88,7 +90,7 @@ def write_batch(conn: Connection, writes: list[ConsentWrite]) -> list[str]:
     is upserted once, to the latest of the batch."""
     outcomes, fresh, seen = [], [], set()
     for write in writes:
-        duplicate = write.key[1] is not None and write.key in seen
+        duplicate = write.key[2] is not None and write.key in seen
         seen.add(write.key)
         outcomes.append(REPLAY if duplicate else WRITTEN)
         if not duplicate:
@@ -103,7 +105,9 @@ def _write_batch_pg(conn: Connection, writes: list[ConsentWrite]) -> set:
     """The writes actually inserted, in one round trip."""
     # str() gives what PostgreSQL reads back exactly: UUIDs, naive UTC timestamps.
     rows = json.dumps([{**w.record, "version": w.state["version"],
-                        "expires_at": w.state["expires_at"], "n": n}
+                        "expires_at": w.state["expires_at"],
+                        "secret_hash": w.state.get("secret_hash"),
+                        "last_hash": w.state.get("last_hash"), "n": n}
                        for n, w in enumerate(writes)], default=str)
     inserted = {row[0] for row in conn.exec_driver_sql(PG_BATCH, {"rows": rows})}
     return {id(w) for w in writes if w.record["id"] in inserted}
@@ -111,12 +115,13 @@ def _write_batch_pg(conn: Connection, writes: list[ConsentWrite]) -> set:
 
 def _write_batch_core(conn: Connection, writes: list[ConsentWrite]) -> set:
     """The same with portable statements (SQLite): look the keys up, then executemany."""
-    keys = {w.key for w in writes if w.key[1] is not None}
+    keys = {w.key for w in writes if w.key[2] is not None}
     stored = set()
     if keys:
-        rows = conn.execute(select(record_table.c.site_id, record_table.c.idempotency_key).where(
-            record_table.c.site_id.in_({site for site, _ in keys}),
-            record_table.c.idempotency_key.in_({key for _, key in keys})))
+        columns = (record_table.c.site_id, record_table.c.visitor_id,
+                   record_table.c.idempotency_key)
+        rows = conn.execute(select(*columns).where(
+            *(column.in_({key[n] for key in keys}) for n, column in enumerate(columns))))
         stored = {tuple(row) for row in rows} & keys
     writes = [w for w in writes if w.key not in stored]
     latest = {}

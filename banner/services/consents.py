@@ -36,12 +36,13 @@ def _result(record_id, visitor_id, version: int, choices: dict, expires_at: date
             "choices": choices, "expires_at": expires_at, "recorded_at": recorded_at}
 
 
-def _replayed(site_id: int, key: str) -> dict | None:
-    """The result first returned for this idempotency key, if any."""
+def _replayed(site_id: int, visitor_id: uuid.UUID, key: str) -> dict | None:
+    """The result first returned for this visitor's idempotency key, if any."""
     row = db.session.execute(
         db.select(ConsentRecord, BannerVersion.number)
         .join(BannerVersion, BannerVersion.id == ConsentRecord.banner_version_id)
-        .where(ConsentRecord.site_id == site_id, ConsentRecord.idempotency_key == key)).first()
+        .where(ConsentRecord.site_id == site_id, ConsentRecord.visitor_id == visitor_id,
+               ConsentRecord.idempotency_key == key)).first()
     if row is None:
         return None
     record, number = row
@@ -107,20 +108,22 @@ def record_consent(site: SiteSettings, data: dict, client: ClientInfo,
         "country": client.country, "device_type": device.device_type,
         "browser_family": device.browser_family, "os_family": device.os_family,
         "ip": anonymise_ip(client.ip, site.ip_mode, site.ip_salt, secret),
-        "idempotency_key": key, "client_time": client_time, "recorded_at": now,
+        "idempotency_key": key, "client_time": client_time, "decision_ms": data["decision_ms"],
+        "recorded_at": now,
     }
     state = {"site_id": site.id, "visitor_id": data["visitor_id"],
              "consent_record_id": record_id, "banner_version_id": version.id,
-             "version": version.number, **choices, "updated_at": now, "expires_at": expires_at}
+             "version": version.number, **choices, "updated_at": now, "expires_at": expires_at,
+             "secret_hash": None, "last_hash": None}
     try:
         outcome = _write(ConsentWrite(record, state))
     except IntegrityError:
         # A queued choice delivered twice (maybe concurrently): the first one won.
-        if key and (earlier := _replayed(site.id, key)) is not None:
+        if key and (earlier := _replayed(site.id, data["visitor_id"], key)) is not None:
             return earlier, False
         raise
     if outcome == REPLAY:  # the group committer found the key already stored
-        return _replayed(site.id, key), False
+        return _replayed(site.id, data["visitor_id"], key), False
     return _result(record_id, data["visitor_id"], version.number, choices, expires_at, now), True
 
 
