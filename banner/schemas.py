@@ -125,8 +125,9 @@ class ImpressionInSchema(Schema):
 
     version = StrictInteger(required=True, strict=True, validate=validate.Range(1, MAX_VERSION))
     language = fields.String(required=True, validate=LANGUAGE)
-    # A display counts once per visitor, version and day (issue 9).
-    visitor_id = fields.UUID(load_default=None)
+    # A display counts once per visitor, version and day: without the visitor, a client
+    # reposting it could inflate the denominator of consent rates.
+    visitor_id = fields.UUID(required=True)
 
 
 LANG_PARAM = re.compile(r"^[A-Za-z]{2}([-_][A-Za-z0-9]{1,8})*\Z")

@@ -330,7 +330,8 @@ def test_decisions_in_the_preview_are_answered_but_never_recorded(client, owner,
                                         "expires_at", "recorded_at"}
     assert response.get_json()["visitor_id"] == visitor
     impression = client.post(f"{api}/impressions", content_type="text/plain",
-                             data=json.dumps({"version": 2, "language": "en"}))
+                             data=json.dumps({"version": 2, "language": "en",
+                                              "visitor_id": visitor}))
     assert impression.status_code == 204
     bad = client.post(f"{api}/consents", data="{}", content_type="text/plain")
     assert bad.status_code == 422 and bad.get_json()["code"] == 422
@@ -349,7 +350,7 @@ def test_the_preview_api_needs_the_owners_token_and_session(app, client, owner, 
     assert client.get(f"{other_key}/banner").status_code == 404
     other_site = api.replace(f"/sites/{owner.id}/", f"/sites/{stranger_site.id}/", 1)
     assert client.get(f"{other_site}/banner").status_code == 404
-    body = json.dumps({"version": 1, "language": "en"})
+    body = json.dumps({"version": 1, "language": "en", "visitor_id": str(uuid.uuid4())})
     assert anonymous.post(f"{forged}/impressions", data=body).status_code == 404
     # Posts come without cookies (the snippet omits them): the token is enough.
     assert anonymous.post(f"{api}/impressions", data=body).status_code == 204

@@ -119,6 +119,7 @@ def get_consent(site_key: str, visitor_id: str):
 @bp.refusals(400, 403, 404, 413, 415, 429)
 def record_impression(data: dict, site_key: str):
     """Count a banner display."""
+    client = _client()
     impressions.record_impression(g.site, data["version"], data["language"],
-                                  request.user_agent.string or None)
+                                  data["visitor_id"], client.user_agent, client.country)
     return _no_store(current_app.response_class(status=204))
