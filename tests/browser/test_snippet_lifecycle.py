@@ -265,7 +265,7 @@ def test_withdraw_from_the_reopen_button_stops_trackers_and_clears_their_cookies
 
 def impressions_counted(site) -> int:
     db.session.rollback()
-    return db.session.scalar(db.select(db.func.coalesce(db.func.sum(Impression.count), 0))
+    return db.session.scalar(db.select(db.func.count()).select_from(Impression)
                              .filter_by(site_id=site.id))
 
 
