@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: demo test install chromium redis wrk serve bench bench-banner bench-consent bench-snippet bench-load clean
+.PHONY: demo test install chromium redis wrk serve bench bench-banner bench-consent bench-snippet bench-load clean snippet
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -26,6 +26,22 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# The served snippet: static/snippet.js minified by esbuild with a source map (the app
+# serves the readable source, and warns, while this build is missing or out of date).
+# npm installs the pinned build and bench tools of package-lock.json into node_modules/.
+SNIPPET_BUILD := static/build/snippet.min.js
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's npm for the snippet build"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(SNIPPET_BUILD): static/snippet.js banner/snippet_build.py node_modules/.installed $(VENV)/.installed
+	$(BIN)/python banner/snippet_build.py
+
+snippet: $(SNIPPET_BUILD)
+
 # The load generator of the HTTP benches.
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -34,7 +50,7 @@ wrk:
 
 # Demo mode: /demo is served and needs no SECRET_KEY (production refuses to start without).
 demo: export BANNER_DEMO := 1
-demo: install
+demo: install snippet
 	$(BIN)/flask db upgrade
 	$(BIN)/flask banner seed-demo
 	@echo
@@ -59,7 +75,7 @@ redis:
 	    redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done; }
 
 # SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... runs on PostgreSQL.
-test: install chromium redis
+test: install chromium redis snippet
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: bench-banner bench-consent bench-snippet bench-load
@@ -70,11 +86,11 @@ bench-banner: install wrk
 bench-consent: install wrk
 	$(BIN)/python bench/consent_post.py
 
-bench-snippet: install chromium
+bench-snippet: install chromium snippet
 	$(BIN)/python bench/snippet_size.py
 
 bench-load: install wrk
 	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache *.egg-info
+	rm -rf $(VENV) instance .pytest_cache *.egg-info node_modules static/build

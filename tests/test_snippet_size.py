@@ -1,18 +1,22 @@
-"""The snippet's size budget and the static parts of its contract (DESIGN.md section 5),
-checked on what is served: static/snippet.js with the vendor catalogue filled in.
+"""The snippet's size budget, measured on what is served (the minified build of
+static/snippet.js, `make snippet`, with the vendor catalogue filled in), its source map,
+and the static parts of its contract (DESIGN.md section 5), checked on the readable source.
 
 `make bench-snippet` prints the same sizes with brotli and the time-to-banner.
 """
 import gzip
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from banner.snippet import MARKER, catalogue_json
+from banner.snippet import MAP_URL, MARKER, PRELOADED, catalogue_json, readable_build
+from banner.snippet_build import BUILD, MARKER_NAMES, marker, with_placeholders, wrapper
 
 SNIPPET = Path(__file__).resolve().parent.parent / "static" / "snippet.js"
-BUDGET = 6144  # bytes after gzip -9
+BUDGET = 6144  # bytes after gzip -9, of what is served
 
 _TOKEN = re.compile(r"""
     (?P<space>\s+)
@@ -24,6 +28,8 @@ _TOKEN = re.compile(r"""
 _REGEX = re.compile(r"/(?:\\.|\[(?:\\.|[^\]\\\n])*\]|[^/\\\n\[])+/[a-z]*")
 # After these a "/" starts a regular expression literal, not a division.
 _BEFORE_REGEX = {"return", "typeof", "case", "do", "else", "in", "of", "void", "delete", "new"}
+_BASE64 = {char: value for value, char in enumerate(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 
 
 def tokens(source: str) -> list[tuple[str, str]]:
@@ -46,6 +52,30 @@ def tokens(source: str) -> list[tuple[str, str]]:
     return found
 
 
+def mappings(source_map: dict) -> list[list[tuple[int, int, int]]]:
+    """Per generated line, its (generated column, source line, source column) segments
+    (source map v3: base64 VLQ, each field relative to the one before)."""
+    lines, source_line, source_column = [], 0, 0
+    for line in source_map["mappings"].split(";"):
+        segments, column = [], 0
+        for segment in filter(None, line.split(",")):
+            fields, value, shift = [], 0, 0
+            for char in segment:
+                digit = _BASE64[char]
+                value += (digit & 31) << shift
+                shift += 5
+                if not digit & 32:
+                    fields.append(-(value >> 1) if value & 1 else value >> 1)
+                    value, shift = 0, 0
+            column += fields[0]
+            if len(fields) >= 4:
+                source_line += fields[2]
+                source_column += fields[3]
+                segments.append((column, source_line, source_column))
+        lines.append(segments)
+    return lines
+
+
 @pytest.fixture
 def served(client) -> bytes:
     response = client.get("/static/snippet.js", buffered=True)
@@ -54,8 +84,17 @@ def served(client) -> bytes:
 
 
 @pytest.fixture
-def code(served) -> list[tuple[str, str]]:
-    return tokens(served.decode())
+def source_code() -> list[tuple[str, str]]:
+    return tokens(SNIPPET.read_text(encoding="utf-8"))
+
+
+def test_served_snippet_is_the_minified_build_of_the_current_source(client, served):
+    built = BUILD.read_text(encoding="utf-8") if BUILD.exists() else ""
+    source_map = json.loads(Path(f"{BUILD}.map").read_text()) if built else {}
+    assert source_map.get("sourcesContent") == [SNIPPET.read_text(encoding="utf-8")], \
+        "static/build/snippet.min.js is missing or out of date: run `make snippet`"
+    assert served.decode() == built.replace(MARKER, catalogue_json()).replace(PRELOADED, "{}")
+    assert len(served) < SNIPPET.stat().st_size * 0.8, "the build is not minified"
 
 
 def test_snippet_gzips_within_budget(served):
@@ -63,18 +102,89 @@ def test_snippet_gzips_within_budget(served):
     assert size <= BUDGET, f"the served snippet is {size} B with gzip -9, {size - BUDGET} B over"
 
 
-def test_served_snippet_is_the_source_with_the_catalogue_in_place(code):
-    # Dropping comment lines and indentation must not change a single token.
-    source = SNIPPET.read_text(encoding="utf-8")
-    assert code == tokens(source.replace(MARKER, catalogue_json()))
+def test_each_marker_survives_the_build_exactly_once_and_is_filled_when_served(served):
+    built = BUILD.read_text(encoding="utf-8")
+    head, tail = wrapper()
+    assert built.startswith(head + "\n") and built.endswith("\n" + tail + "\n")
+    for name in MARKER_NAMES:
+        assert built.count(marker(name)) == 1 and tail.count(marker(name)) == 1
+    text = served.decode()
+    assert "/*catalogue*/" not in text and "/*preloaded*/" not in text
+    assert text.count(catalogue_json()) == 1
+    assert text.endswith(f"}})({catalogue_json()},{{}});\n")
 
 
-def test_served_snippet_keeps_the_source_line_numbers(served):
-    assert served.count(b"\n") == SNIPPET.read_bytes().count(b"\n")
+def test_placeholders_keep_every_column_of_the_source():
+    source = SNIPPET.read_text(encoding="utf-8") + "\nconst later = /*preloaded*/{};\n"
+    replaced = with_placeholders(source)
+    assert [len(line) for line in replaced.split("\n")] == \
+        [len(line) for line in source.split("\n")]
+    assert "__catalogue__" in replaced and "__preloaded__" in replaced
+    assert "/*catalogue*/" not in replaced and "/*preloaded*/" not in replaced
 
 
-def test_snippet_is_one_strict_iife(code):
-    texts = [text for _, text in code]
+def test_source_map_points_into_the_readable_source(served):
+    source_map = json.loads(Path(f"{BUILD}.map").read_text())
+    source_lines = source_map["sourcesContent"][0].split("\n")
+    generated = served.decode().split("\n")
+    lines = mappings(source_map)
+    # A string the source holds once: the segment before it in the minified line must
+    # come from the source line that holds it.
+    for needle in ("consentbanner:change", "use strict"):
+        row = next(i for i, line in enumerate(generated) if f'"{needle}"' in line)
+        column = generated[row].index(f'"{needle}"')
+        _, line, _ = max(segment for segment in lines[row] if segment[0] <= column)
+        assert needle in source_lines[line], (needle, source_lines[line])
+
+
+def test_source_map_is_served_with_the_snippet(client):
+    snippet = client.get("/static/snippet.js")
+    assert snippet.headers["SourceMap"] == MAP_URL
+    source_map = client.get(MAP_URL)
+    assert source_map.status_code == 200 and source_map.mimetype == "application/json"
+    assert source_map.json["sources"] == ["snippet.js"]
+    assert source_map.headers["Access-Control-Allow-Origin"] == "*"
+    assert source_map.cache_control.public
+
+
+@pytest.fixture
+def unbuilt(make_app, tmp_path):
+    """An app whose build is missing."""
+    return make_app(SNIPPET_BUILD_PATH=str(tmp_path / "missing.min.js"))
+
+
+def test_without_a_build_the_readable_source_is_served_and_a_warning_logged(unbuilt, caplog):
+    with unbuilt.app_context():
+        client = unbuilt.test_client()
+        first = client.get("/static/snippet.js", buffered=True)
+        second = client.get("/static/snippet.js", buffered=True)
+        source = SNIPPET.read_text(encoding="utf-8")
+        assert first.data == second.data
+        assert tokens(first.data.decode()) == \
+            tokens(source.replace(MARKER, catalogue_json()).replace(PRELOADED, "{}"))
+        # Dropping comment lines keeps the line numbers of the readable file.
+        assert first.data.count(b"\n") == source.count("\n")
+        assert "SourceMap" not in first.headers
+        assert client.get(MAP_URL).status_code == 404
+    warnings = [r for r in caplog.records if "make snippet" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
+
+
+def test_a_build_of_another_source_is_not_served(make_app, tmp_path):
+    stale = tmp_path / "snippet.min.js"
+    shutil.copy(BUILD, stale)
+    source_map = json.loads(Path(f"{BUILD}.map").read_text())
+    source_map["sourcesContent"] = ["(() => { 'use strict'; })();"]
+    Path(f"{stale}.map").write_text(json.dumps(source_map))
+    app = make_app(SNIPPET_BUILD_PATH=str(stale))
+    with app.app_context():
+        served = app.test_client().get("/static/snippet.js", buffered=True).data.decode()
+    assert served == readable_build(SNIPPET.read_text(encoding="utf-8")) \
+        .replace(MARKER, catalogue_json()).replace(PRELOADED, "{}")
+
+
+def test_snippet_is_one_strict_iife(source_code):
+    texts = [text for _, text in source_code]
     heads = (["(", "function", "(", ")", "{"], ["(", "(", ")", "=", ">", "{"])
     head = next((len(h) for h in heads if texts[:len(h)] == h), None)
     assert head, "must start with (function () { or (() => {"
@@ -88,8 +198,8 @@ def test_snippet_is_one_strict_iife(code):
         "the function must close with })(); and nothing may follow it"
 
 
-def test_snippet_has_no_eval_and_no_dependencies(code):
-    words = " ".join(text for kind, text in code if kind in ("word", "punct"))
+def test_snippet_has_no_eval_and_no_dependencies(source_code):
+    words = " ".join(text for kind, text in source_code if kind in ("word", "punct"))
     for forbidden in (r"\beval \(", r"\bnew Function\b", r"\bFunction \(", r"\bimport\b",
                       r"\brequire \(", r"\bexport\b"):
         assert not re.search(forbidden, words), forbidden
