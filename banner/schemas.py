@@ -181,6 +181,12 @@ class BannerCategoryOutSchema(Schema):
     required = fields.Boolean(required=True)
 
 
+class PolicyOutSchema(Schema):
+    mode = fields.String(required=True, validate=validate.OneOf(["opt_in", "opt_out"]))
+    rule = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Position of the region rule that applies; null: the default mode."})
+
+
 class BannerOutSchema(Schema):
     """The published banner in one language, as the snippet receives it."""
 
@@ -195,6 +201,9 @@ class BannerOutSchema(Schema):
     vendors = fields.List(fields.Nested(VendorSchema), required=True)
     appearance = fields.Nested(AppearanceSchema, required=True)
     behaviour = fields.Nested(BehaviourSchema, required=True)
+    policy = fields.Nested(PolicyOutSchema, required=True, metadata={
+        "description": "The consent policy for the visitor's country (trusted country "
+                       "header); the response then varies on that header."})
     policy_url = fields.String(required=True)
     contact = fields.Nested(ContactSchema, required=True)
     markup = fields.String(required=True, metadata={

@@ -60,7 +60,10 @@ def test_proof_shows_every_record_with_the_exact_version_in_its_language(client,
     assert (first["age_confirmed"], first["gpc"]) == (True, False)
     assert (first["device_type"], first["os_family"]) == ("mobile", "iOS")
     assert first["ip"] == "203.0.113.0"  # as stored: truncated
-    assert first["policy"] is None
+    # No country header configured: the version's default mode applied.
+    assert first["policy"] == {"mode": "opt_in", "country": None, "rule": None,
+                               "countries": None}
+    assert second["prev_hash"] == first["record_hash"] and first["prev_hash"] is None
     shown = first["version"]
     assert shown["number"] == 1 and shown["content_hash"] == version.content_hash
     assert shown["change_kind"] == "material" and shown["vendors"] == []
@@ -68,7 +71,8 @@ def test_proof_shows_every_record_with_the_exact_version_in_its_language(client,
     assert shown["texts"]["categories"]["analytics"]["label"] == \
         version.document["texts"]["ar"]["categories"]["analytics"]["label"]
     assert second["version"]["texts"]["title"] == version.document["texts"]["en"]["title"]
-    assert body["chain"] == {"status": "not_recorded", "verified": None}
+    assert body["chain"] == {"status": "verified", "verified": True, "records": 2,
+                             "unchained": 0, "starts_after_purge": False, "problem": None}
     state = client.get(f"/v1/sites/{owner.site.site_key}/consents/{visitor}").json
     assert body["current"] == {key: state[key] for key in ("choices", "version", "updated_at",
                                                            "expires_at", "valid")}

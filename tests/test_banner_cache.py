@@ -18,9 +18,9 @@ def renders(monkeypatch):
     counted = {}
     localise = banners.localise
 
-    def counting(site_key, number, material, document, language):
+    def counting(site_key, number, material, document, language, policy=None):
         counted[(site_key, language)] = counted.get((site_key, language), 0) + 1
-        return localise(site_key, number, material, document, language)
+        return localise(site_key, number, material, document, language, policy)
     monkeypatch.setattr(banners, "localise", counting)
     return counted
 

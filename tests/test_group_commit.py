@@ -12,6 +12,7 @@ from sqlalchemy.pool import NullPool
 from banner.extensions import db
 from banner.models import BannerVersion, ConsentRecord, VisitorConsent, utcnow
 from banner.services import batching
+from banner.services import chain
 from banner.services.batching import REPLAY, WRITTEN, ConsentWrite, GroupCommitter
 from tests.helpers import ALL, NONE, consent, post_consent
 
@@ -140,14 +141,16 @@ def test_a_batch_stores_each_column_exactly_as_a_single_write(ctx, make_write):
     with db.engine.begin() as conn:
         assert batching.write_batch(conn, [batched]) == [WRITTEN]
     db.session.rollback()
-    ignored = {"id", "visitor_id"}
+    ignored = {"id", "visitor_id", "record_hash"}
     got = stored_row(ConsentRecord, batched.record["id"])
     assert got == {**stored_row(ConsentRecord, alone.record["id"]),
                    **{name: got[name] for name in ignored}}
     assert {name: got[name] for name in filled} == filled
+    # What was read back hashes as what was written: the chain can be verified.
+    assert got["record_hash"] == chain.record_hash(got, None)
     site_id = batched.state["site_id"]
     state = stored_row(VisitorConsent, (site_id, batched.state["visitor_id"]))
-    assert state == batched.state
+    assert state == {**batched.state, "secret_hash": None, "last_hash": got["record_hash"]}
 
 
 @pytest.fixture

@@ -32,8 +32,10 @@ def add_cors_headers(response: Response, site_key: str | None) -> Response:
     # Plain strings and the environ: this runs on every API response. The banner GET
     # prepares its Vary with its other headers.
     vary = response.headers.get("Vary")
-    if vary != "Origin":
-        response.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"
+    if vary is None:
+        response.headers["Vary"] = "Origin"
+    elif not vary.startswith("Origin"):
+        response.headers["Vary"] = f"{vary}, Origin"
     origin = request.environ.get("HTTP_ORIGIN")
     if origin is None or site_key is None:
         return response

@@ -7,7 +7,7 @@ from ..schemas import (BannerOutSchema, ConsentInSchema, ConsentOutSchema,
                        ConsentStateOutSchema, ImpressionInSchema, LanguageQuerySchema)
 from ..services import consents, impressions
 from ..services.banners import banner_for_query, prepared_banner
-from ..services.privacy import clean_country
+from ..services.policy import request_country
 from ..services.sites import site_settings
 from .base import Blueprint, answers, visitor_uuid
 from .cors import add_cors_headers, require_allowed_origin
@@ -42,7 +42,8 @@ def prepare():
         g.site = site_settings(request.view_args["site_key"])
         require_allowed_origin(g.site)
     elif request.endpoint == "public.get_banner":
-        rendered = prepared_banner(request.view_args["site_key"], request.query_string)
+        rendered = prepared_banner(request.view_args["site_key"], request.query_string,
+                                   request_country())
         if rendered is not None:
             return _banner_response(rendered)
     return None
@@ -54,10 +55,9 @@ def cors(response):
 
 
 def _client() -> consents.ClientInfo:
-    header = current_app.config["COUNTRY_HEADER"]
     return consents.ClientInfo(
         ip=request.remote_addr, user_agent=request.user_agent.string or None,
-        country=clean_country(request.headers.get(header)) if header else None)
+        country=request_country())
 
 
 def _no_store(response):
@@ -84,7 +84,8 @@ def _banner_response(rendered):
 def get_banner(site_key: str, lang: str | None):
     """The published banner in the best language offered."""
     # Only the first request of a query string comes here (see prepare above).
-    rendered = banner_for_query(site_key, request.query_string, lang.lower() if lang else None)
+    rendered = banner_for_query(site_key, request.query_string, lang.lower() if lang else None,
+                                request_country())
     return _banner_response(rendered)
 
 
@@ -94,7 +95,7 @@ def get_banner(site_key: str, lang: str | None):
 @bp.arguments(ConsentInSchema)
 @bp.response(201, ConsentOutSchema, description="Recorded")
 @answers(200, ConsentOutSchema, "Already recorded under this idempotency key")
-@bp.refusals(400, 403, 404, 413, 415, 429)
+@bp.refusals(400, 403, 404, 409, 413, 415, 429)
 def record_consent(data: dict, site_key: str):
     """Record a visitor's choice."""
     result, created = consents.record_consent(g.site, data, _client(),

@@ -8,7 +8,6 @@ down), its renderings by resolved language, and the raw query strings of the fas
 import hashlib
 import json
 import re
-from ..security import EVERY_RESPONSE
 from dataclasses import dataclass
 
 from flask import current_app
@@ -17,7 +16,9 @@ from ..cache import NEVER, LRUCache, app_cache, stale_if_error
 from ..documents import RTL_LANGUAGES
 from ..errors import NotFound
 from ..models import CATEGORIES
+from ..security import EVERY_RESPONSE
 from .markup import render_markup
+from .policy import Policy, applied_policy, country_header, depends_on_country
 from .sites import SiteSettings, site_settings
 from .versions import latest_published, material_version_number
 
@@ -32,6 +33,7 @@ MAX_QUERIES = 8192
 # get the shared rendering, through the view; they are not kept under their own string, so
 # a flood of distinct junk cannot churn the fast path.
 QUERY_KEPT = re.compile(rb"(lang=[a-z]{2})?")
+ANY_COUNTRY = "*"  # the fast path's key for a banner that is the same in every country
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ def resolve_language(requested: str | None, offered: list[str], site_default: st
     return next((lang for lang in candidates if lang in offered), offered[0])
 
 
-def localise(site_key: str, number: int, material: int, document: dict, language: str) -> dict:
+def localise(site_key: str, number: int, material: int, document: dict, language: str,
+             policy: Policy | None = None) -> dict:
     texts = dict(document["texts"][language])
     category_texts = texts.pop("categories")
     banner = {
@@ -78,6 +81,9 @@ def localise(site_key: str, number: int, material: int, document: dict, language
         "vendors": document["vendors"],
         "appearance": document["appearance"],
         "behaviour": document["behaviour"],
+        # The policy that applies where the request came from (the default mode when no
+        # country is known, or when the document has no region rules).
+        "policy": (policy or applied_policy(document["behaviour"], None)).as_json(),
         "policy_url": document["policy_url"],
         "contact": document["contact"],
     }
@@ -105,8 +111,10 @@ def live_version(site: SiteSettings) -> LiveVersion | None:
     return _live_versions().get_or_set(site.id, load)
 
 
-def _render(site: SiteSettings, live: LiveVersion, language: str) -> RenderedBanner:
-    payload = localise(site.site_key, live.number, live.material, live.document, language)
+def _render(site: SiteSettings, live: LiveVersion, language: str,
+            policy: Policy) -> RenderedBanner:
+    payload = localise(site.site_key, live.number, live.material, live.document, language,
+                       policy)
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     config = current_app.config
@@ -114,42 +122,57 @@ def _render(site: SiteSettings, live: LiveVersion, language: str) -> RenderedBan
     cache_control = (f"public, max-age={config['BANNER_MAX_AGE']}, "
                      f"stale-while-revalidate={config['BANNER_STALE_WHILE_REVALIDATE']}, "
                      f"stale-if-error={stale_if_error():.0f}")
+    # With region rules the body depends on the trusted country header: a shared cache
+    # must keep one copy per country, never hand one country's policy to another.
+    vary = f"Origin, {country_header()}" if depends_on_country(live.document["behaviour"]) \
+        else "Origin"
     headers = (("ETag", etag), ("Cache-Control", cache_control),
-               ("Content-Language", language), ("Vary", "Origin"), *EVERY_RESPONSE)
+               ("Content-Language", language), ("Vary", vary), *EVERY_RESPONSE)
     return RenderedBanner(body, etag, language, headers, (live.number, live.material))
 
 
-def render_banner(site: SiteSettings, requested_language: str | None) -> RenderedBanner:
-    """The site's live banner in the best language; 404 when nothing is published.
-    Rendered once per (site, language, version): every request naming that language,
-    however it is spelt, shares the same rendering."""
+def render_banner(site: SiteSettings, requested_language: str | None,
+                  country: str | None = None) -> RenderedBanner:
+    """The site's live banner in the best language, with the policy for the visitor's
+    country; 404 when nothing is published. Rendered once per (site, language, policy,
+    version): every request naming that language, however it is spelt, from every
+    country that policy covers, shares the same rendering."""
     live = live_version(site)
     if live is None:
         raise NotFound("This site has not published a banner yet.")
     language = resolve_language(requested_language, live.document["languages"],
                                 site.default_language)
+    policy = applied_policy(live.document["behaviour"], country)
     renderings = app_cache("banner_renderings", MAX_RENDERINGS, stale=False, seconds=NEVER)
-    rendered = renderings.get((site.id, language))
+    key = (site.id, language, policy)
+    rendered = renderings.get(key)
     if rendered is None or rendered.version != (live.number, live.material):
-        rendered = _render(site, live, language)
-        renderings.put((site.id, language), rendered)
+        rendered = _render(site, live, language, policy)
+        renderings.put(key, rendered)
     return rendered
 
 
-def prepared_banner(site_key: str, query: bytes) -> RenderedBanner | None:
-    """The rendering already prepared for this raw query string, if any: on the busiest
-    endpoint, parsing the query costs more than everything else the view does."""
-    return _queries().get((site_key, query))
+def prepared_banner(site_key: str, query: bytes,
+                    country: str | None = None) -> RenderedBanner | None:
+    """The rendering already prepared for this raw query string (and country), if any:
+    on the busiest endpoint, parsing the query costs more than everything else the view
+    does."""
+    queries = _queries()
+    return queries.get((site_key, query, ANY_COUNTRY)) or queries.get((site_key, query, country))
 
 
-def banner_for_query(site_key: str, query: bytes,
-                     requested_language: str | None) -> RenderedBanner:
+def banner_for_query(site_key: str, query: bytes, requested_language: str | None,
+                     country: str | None = None) -> RenderedBanner:
     """render_banner, kept under the raw query string for prepared_banner when it is one
     the snippet sends. Errors are not kept. An entry goes when the site's live version
     is due to be read again, so a worker still asks the database every
     BANNER_CACHE_SECONDS; publishing clears this cache with the others."""
     site = site_settings(site_key)
-    rendered = render_banner(site, requested_language)
+    rendered = render_banner(site, requested_language, country)
     if QUERY_KEPT.fullmatch(query):
-        _queries().put((site_key, query), rendered, _live_versions().fresh_until(site.id))
+        live = live_version(site)
+        # Kept once for every country unless the country changes the answer.
+        where = country if depends_on_country(live.document["behaviour"]) else ANY_COUNTRY
+        _queries().put((site_key, query, where), rendered,
+                       _live_versions().fresh_until(site.id))
     return rendered

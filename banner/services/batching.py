@@ -25,10 +25,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..cache import database_unreachable
 from ..extensions import db
-from .consent_rows import REPLAY, WRITTEN, ConsentWrite, write_batch, write_one
+from .consent_rows import (CONFLICT, FORBIDDEN, REPLAY, WRITTEN, ConsentWrite, write_batch,
+                           write_one)
 
-__all__ = ["REPLAY", "WRITTEN", "ConsentWrite", "GroupCommitter", "committer", "write_batch",
-           "write_one"]
+__all__ = ["CONFLICT", "FORBIDDEN", "REPLAY", "WRITTEN", "ConsentWrite", "GroupCommitter",
+           "committer", "write_batch", "write_one"]
 _lock = threading.Lock()
 
 
@@ -133,9 +134,11 @@ class GroupCommitter:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
             self._conn = self.engine.connect()
             if self._conn.dialect.name == "postgresql":
-                # A batch is one statement there (consent_rows.write_batch): alone it is
-                # its own transaction, committed and flushed before its result comes
-                # back, in one round trip instead of three (BEGIN, statement, COMMIT).
+                # A batch writes in one statement there (consent_rows.write_batch): alone
+                # it is its own transaction, committed and flushed before its result
+                # comes back, in one round trip instead of three (BEGIN, statement,
+                # COMMIT). The reads before it need no transaction: the statement checks
+                # that what they saw still holds.
                 self._conn = self._conn.execution_options(isolation_level="AUTOCOMMIT")
         return self._conn
 

@@ -1,34 +1,158 @@
-"""The SQL of consent writes: one record plus the visitor's current state, alone or
-as a batch (one PostgreSQL statement; portable statements elsewhere)."""
+"""The SQL of consent writes: records plus each visitor's current state, for a batch of
+decisions (a batch of one when written alone).
+
+Each write is checked against what is stored for its visitor before anything is written:
+- the visitor's secret: a visitor with a registered secret_hash accepts only writes that
+  present the same secret (FORBIDDEN otherwise); a visitor without one registers or
+  adopts the first secret presented;
+- its idempotency key, the visitor's own: the same key with the same decision is a REPLAY,
+  with another decision a CONFLICT; neither writes anything;
+- the hash chain: each record's hash covers its content and the visitor's previous
+  record's hash (services/chain.py).
+
+Concurrent writers of the same visitor (two processes) must not both chain onto the same
+previous record, nor both register a secret. SQLite has one writer at a time: the batch
+takes the write lock before reading. On PostgreSQL the batch reads without locks and
+writes in one statement whose state upsert applies only where the visitor's last_hash is
+still the one read; if any visitor moved meanwhile, the statement fails as a whole and the
+batch is decided again from a fresh read (RACE_RETRIES times).
+"""
 import json
+import random
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from ..models import ConsentRecord, VisitorConsent
+from .chain import record_hash
 
 record_table = ConsentRecord.__table__
 state_table = VisitorConsent.__table__
 # Compiled once and run with plain parameter dicts: building .values(**row) per request
 # cost more CPU than the database round trips (a cache key for every literal).
 record_insert = record_table.insert()
-WRITTEN, REPLAY = "written", "replay"
+WRITTEN, REPLAY, FORBIDDEN, CONFLICT = "written", "replay", "forbidden", "conflict"
+# Each round of a race has a winner, so N writers of one visitor settle within N rounds.
+RACE_RETRIES = 50
+# What the client sent, as stored: the same idempotency key must carry the same of these.
+BODY = ("banner_version_id", "action", "necessary", "functional", "analytics", "advertising",
+        "language", "source", "age_confirmed", "gpc", "page_url", "client_time", "decision_ms")
+_RACE = "consent chain race"
 
 
 @dataclass(frozen=True)
 class ConsentWrite:
-    """One consent_record row and the visitor_consent row it makes current."""
+    """One consent_record row and the visitor_consent row it makes current; the hash of
+    the secret the request presented (None: it presented none). The chain and secret
+    columns are filled in when the batch is written."""
 
     record: dict
     state: dict
+    secret_hash: str | None = None
+
+    @property
+    def visitor(self) -> tuple:
+        return self.record["site_id"], self.record["visitor_id"]
 
     @property
     def key(self) -> tuple:
-        return (self.record["site_id"], self.record["visitor_id"],
-                self.record["idempotency_key"])
+        return (*self.visitor, self.record["idempotency_key"])
+
+
+class _ChainRace(Exception):
+    """Another writer changed one of the batch's visitors between our read and write."""
+
+
+def write_one(conn: Connection, write: ConsentWrite) -> str:
+    return write_batch(conn, [write])[0]
+
+
+def write_batch(conn: Connection, writes: list[ConsentWrite]) -> list[str]:
+    """Many writes, outcomes in order, in the caller's transaction (or, on an AUTOCOMMIT
+    PostgreSQL connection, as one statement). A visitor's writes chain in batch order."""
+    postgres = conn.dialect.name == "postgresql"
+    if not postgres:
+        _take_write_lock(conn)
+    for attempt in range(RACE_RETRIES):
+        if attempt:  # lost a race: let the winners' commits land before reading again
+            time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
+        outcomes, records, states = _decide(conn, writes)
+        if not records:
+            return outcomes
+        if not postgres:
+            conn.execute(record_insert, records)
+            conn.execute(_state_upsert(conn.dialect.name), [s for s, _ in states])
+            return outcomes
+        try:
+            _write_pg(conn, records, states)
+            return outcomes
+        except _ChainRace:
+            continue
+    raise RuntimeError("A visitor's consent kept changing under concurrent writes.")
+
+
+def _take_write_lock(conn: Connection) -> None:
+    # A write statement starts SQLite's write transaction even when it changes nothing:
+    # from here until commit no other connection can write, so what we read stays true.
+    conn.execute(text("UPDATE visitor_consent SET site_id = site_id WHERE 0 = 1"))
+
+
+def _decide(conn: Connection, writes: list[ConsentWrite]):
+    """Outcomes, the records to insert, and per visitor (final state, last_hash read)."""
+    stored_states = _stored_states(conn, {w.visitor for w in writes})
+    keyed = {w.key for w in writes if w.key[2] is not None}
+    bodies = _stored_bodies(conn, keyed) if keyed else {}
+    current = {visitor: dict(row) for visitor, row in stored_states.items()}
+    outcomes, records, final = [None] * len(writes), [], {}
+    # A visitor's records chain in the order they were made (then in batch order): the
+    # threads of one process may queue them in another order.
+    for n in sorted(range(len(writes)), key=lambda n: writes[n].record["recorded_at"]):
+        write = writes[n]
+        state = current.get(write.visitor)
+        registered = state["secret_hash"] if state else None
+        if registered is not None and write.secret_hash != registered:
+            outcomes[n] = FORBIDDEN
+            continue
+        if write.key[2] is not None and write.key in bodies:
+            same = all(bodies[write.key][name] == write.record[name] for name in BODY)
+            outcomes[n] = REPLAY if same else CONFLICT
+            continue
+        prev = state["last_hash"] if state else None
+        record = {**write.record, "prev_hash": prev}
+        record["record_hash"] = record_hash(record, prev)
+        secret = registered or write.secret_hash
+        new_state = {**write.state, "secret_hash": secret, "last_hash": record["record_hash"]}
+        current[write.visitor] = new_state
+        if write.visitor not in final:
+            final[write.visitor] = (None, state["last_hash"] if state else None,
+                                    state is not None)
+        final[write.visitor] = (new_state, *final[write.visitor][1:])
+        if write.key[2] is not None:
+            bodies[write.key] = record
+        records.append(record)
+        outcomes[n] = WRITTEN
+    states = [(s, (expected, existed)) for s, expected, existed in final.values()]
+    return outcomes, records, states
+
+
+def _stored_states(conn: Connection, visitors: set) -> dict:
+    c = state_table.c
+    rows = conn.execute(select(c.site_id, c.visitor_id, c.secret_hash, c.last_hash).where(
+        tuple_(c.site_id, c.visitor_id).in_(list(visitors))))
+    return {(row.site_id, row.visitor_id): row._mapping for row in rows}
+
+
+def _stored_bodies(conn: Connection, keys: set) -> dict:
+    c = record_table.c
+    rows = conn.execute(select(c.site_id, c.visitor_id, c.idempotency_key,
+                               *(c[name] for name in BODY)).where(
+        tuple_(c.site_id, c.visitor_id, c.idempotency_key).in_(list(keys))))
+    return {(row.site_id, row.visitor_id, row.idempotency_key): row._mapping for row in rows}
 
 
 @lru_cache(maxsize=None)
@@ -40,96 +164,60 @@ def _state_upsert(dialect: str):
         set_={c.name: upsert.excluded[c.name] for c in state_table.c if not c.primary_key})
 
 
-def write_one(conn: Connection, write: ConsentWrite) -> str:
-    """Insert the record and upsert the state; a known idempotency key raises IntegrityError."""
-    conn.execute(record_insert, write.record)
-    conn.execute(_state_upsert(conn.dialect.name), write.state)
-    return WRITTEN
-
-
 def _pg_batch_sql() -> str:
-    """One PostgreSQL statement for a whole batch, carried as one JSON array (so it is
-    prepared once and the driver adapts one string, not a list per column): insert the
-    records, skipping stored idempotency keys, upsert each visitor's latest state from
-    the inserted ones, return the inserted ids."""
+    """One PostgreSQL statement for a whole batch, rows carried as JSON arrays (prepared
+    once; the driver adapts two strings, not a list per column): insert the records, upsert
+    each visitor's state where its last_hash is still the one the batch read (expected),
+    and fail as a whole if any visitor had moved."""
     records = [c.name for c in record_table.c]
     states = [c.name for c in state_table.c]
     types = {c.name: c.type.compile(dialect=postgresql.dialect()) for c in
              [*record_table.c, *state_table.c]}
-    from_state = ("version", "expires_at", "secret_hash", "last_hash")
-    given = records + [name for name in from_state if name not in records]
-    # n: the position in the batch, so the last of a visitor's choices wins a tie.
-    columns = ", ".join(f"{name} {types[name]}" for name in given) + ", n integer"
-    picked = {"consent_record_id": "i.id", "updated_at": "i.recorded_at"}
+    record_columns = ", ".join(f"{name} {types[name]}" for name in records)
+    state_columns = ", ".join(f"{name} {types[name]}" for name in states)
     updated = ", ".join(f"{name} = excluded.{name}" for name in states
                         if name not in ("site_id", "visitor_id"))
     return f"""
-WITH i AS (SELECT * FROM json_to_recordset(%(rows)s::json) AS t({columns})),
+WITH r AS (SELECT * FROM json_to_recordset(%(records)s::json) AS t({record_columns})),
+s AS (SELECT * FROM json_to_recordset(%(states)s::json)
+      AS t({state_columns}, expected varchar, existed boolean)),
 rec AS (
   INSERT INTO {record_table.name} ({", ".join(records)})
-  SELECT {", ".join(records)} FROM i ORDER BY n
-  ON CONFLICT (site_id, visitor_id, idempotency_key) DO NOTHING
-  RETURNING id
+  SELECT {", ".join(records)} FROM r
+  RETURNING 1
 ), state AS (
-  INSERT INTO {state_table.name} ({", ".join(states)})
-  SELECT DISTINCT ON (i.site_id, i.visitor_id)
-    {", ".join(picked.get(name, "i." + name) for name in states)}
-  FROM i JOIN rec ON rec.id = i.id
-  ORDER BY i.site_id, i.visitor_id, i.recorded_at DESC, i.n DESC
+  INSERT INTO {state_table.name} AS v ({", ".join(states)})
+  SELECT {", ".join(states)} FROM s
   ON CONFLICT (site_id, visitor_id) DO UPDATE SET {updated}
+  WHERE v.last_hash IS NOT DISTINCT FROM (
+    SELECT s.expected FROM s WHERE s.site_id = v.site_id AND s.visitor_id = v.visitor_id)
+    AND (SELECT s.existed FROM s WHERE s.site_id = v.site_id AND s.visitor_id = v.visitor_id)
+  RETURNING 1
 )
-SELECT id FROM rec"""
+SELECT CASE WHEN (SELECT count(*) FROM state) = %(expected)s
+            AND (SELECT count(*) FROM rec) = %(records_expected)s THEN 1
+       ELSE (SELECT '{_RACE} ' || count(*) FROM state)::int END"""
 
 
 PG_BATCH = _pg_batch_sql()
 
 
-def write_batch(conn: Connection, writes: list[ConsentWrite]) -> list[str]:
-    """Many writes in the caller's transaction, outcomes in order: a key already stored
-    (or earlier in the batch) makes a REPLAY that writes nothing; each visitor's state
-    is upserted once, to the latest of the batch."""
-    outcomes, fresh, seen = [], [], set()
-    for write in writes:
-        duplicate = write.key[2] is not None and write.key in seen
-        seen.add(write.key)
-        outcomes.append(REPLAY if duplicate else WRITTEN)
-        if not duplicate:
-            fresh.append(write)
-    written = (_write_batch_pg if conn.dialect.name == "postgresql" else _write_batch_core)(
-        conn, fresh)
-    return [outcome if id(write) in written else REPLAY
-            for write, outcome in zip(writes, outcomes)]
-
-
-def _write_batch_pg(conn: Connection, writes: list[ConsentWrite]) -> set:
-    """The writes actually inserted, in one round trip."""
+def _write_pg(conn: Connection, records: list[dict], states: list) -> None:
     # str() gives what PostgreSQL reads back exactly: UUIDs, naive UTC timestamps.
-    rows = json.dumps([{**w.record, "version": w.state["version"],
-                        "expires_at": w.state["expires_at"],
-                        "secret_hash": w.state.get("secret_hash"),
-                        "last_hash": w.state.get("last_hash"), "n": n}
-                       for n, w in enumerate(writes)], default=str)
-    inserted = {row[0] for row in conn.exec_driver_sql(PG_BATCH, {"rows": rows})}
-    return {id(w) for w in writes if w.record["id"] in inserted}
-
-
-def _write_batch_core(conn: Connection, writes: list[ConsentWrite]) -> set:
-    """The same with portable statements (SQLite): look the keys up, then executemany."""
-    keys = {w.key for w in writes if w.key[2] is not None}
-    stored = set()
-    if keys:
-        columns = (record_table.c.site_id, record_table.c.visitor_id,
-                   record_table.c.idempotency_key)
-        rows = conn.execute(select(*columns).where(
-            *(column.in_({key[n] for key in keys}) for n, column in enumerate(columns))))
-        stored = {tuple(row) for row in rows} & keys
-    writes = [w for w in writes if w.key not in stored]
-    latest = {}
-    for write in writes:
-        visitor = (write.state["site_id"], write.state["visitor_id"])
-        if visitor not in latest or write.state["updated_at"] >= latest[visitor]["updated_at"]:
-            latest[visitor] = write.state
-    if writes:
-        conn.execute(record_insert, [w.record for w in writes])
-        conn.execute(_state_upsert(conn.dialect.name), list(latest.values()))
-    return {id(w) for w in writes}
+    params = {
+        "records": json.dumps(records, default=str),
+        "states": json.dumps([{**state, "expected": expected, "existed": existed}
+                              for state, (expected, existed) in states], default=str),
+        "expected": len(states), "records_expected": len(records)}
+    autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    nested = None if autocommit else conn.begin_nested()
+    try:
+        conn.exec_driver_sql(PG_BATCH, params)
+    except DBAPIError as exc:
+        if nested is not None:
+            nested.rollback()
+        if _RACE in str(exc.orig):
+            raise _ChainRace() from exc
+        raise
+    if nested is not None:
+        nested.commit()

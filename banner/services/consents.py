@@ -4,18 +4,20 @@ Rows are written by the process's group committer (services/batching.py; the SQL
 services/consent_rows.py), or in the request itself when CONSENT_GROUP_COMMIT is off;
 either way the request returns only after the commit.
 """
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import CATEGORIES, BannerVersion, ConsentRecord, VisitorConsent, utcnow
 from ..useragent import parse_device
 from . import batching
-from .batching import REPLAY, ConsentWrite
+from .batching import CONFLICT, FORBIDDEN, REPLAY, ConsentWrite
+from .policy import applied_policy
 from .privacy import anonymise_ip
 from .sites import SiteSettings
 from .versions import material_version_number, published_version
@@ -85,10 +87,17 @@ def check_decision(data: dict, languages, age_confirmation: bool) -> None:
                       {"age_confirmed": ["Must be true to grant optional categories."]})
 
 
+def secret_hash(visitor_secret: str | None) -> str | None:
+    """What is stored of a visitor's secret. The secret is random (128 bits or more), so a
+    plain hash cannot be reversed by guessing."""
+    return hashlib.sha256(visitor_secret.encode()).hexdigest() if visitor_secret else None
+
+
 def record_consent(site: SiteSettings, data: dict, client: ClientInfo,
                    secret: str) -> tuple[dict, bool]:
     """Store one decision; returns (result, created). A replayed idempotency key
-    returns the first result with created False and writes nothing."""
+    returns the first result with created False and writes nothing; the same key with
+    another decision is a Conflict; a visitor's write without its secret is Forbidden."""
     version = published_version(site.id, data["version"])
     check_decision(data, version.languages, version.age_confirmation)
     choices = data["choices"]
@@ -100,12 +109,14 @@ def record_consent(site: SiteSettings, data: dict, client: ClientInfo,
     client_time = data["client_time"]
     if client_time is not None:
         client_time = client_time.astimezone(timezone.utc).replace(tzinfo=None)
+    policy = applied_policy(version.behaviour, client.country)
     record = {
         "id": record_id, "site_id": site.id, "visitor_id": data["visitor_id"],
         "banner_version_id": version.id, "action": data["action"], **choices,
         "language": data["language"], "source": data["source"],
         "age_confirmed": data["age_confirmed"], "gpc": data["gpc"], "page_url": data["page"],
-        "country": client.country, "device_type": device.device_type,
+        "country": client.country, "policy_mode": policy.mode, "policy_rule": policy.rule,
+        "device_type": device.device_type,
         "browser_family": device.browser_family, "os_family": device.os_family,
         "ip": anonymise_ip(client.ip, site.ip_mode, site.ip_salt, secret),
         "idempotency_key": key, "client_time": client_time, "decision_ms": data["decision_ms"],
@@ -113,16 +124,21 @@ def record_consent(site: SiteSettings, data: dict, client: ClientInfo,
     }
     state = {"site_id": site.id, "visitor_id": data["visitor_id"],
              "consent_record_id": record_id, "banner_version_id": version.id,
-             "version": version.number, **choices, "updated_at": now, "expires_at": expires_at,
-             "secret_hash": None, "last_hash": None}
+             "version": version.number, **choices, "updated_at": now, "expires_at": expires_at}
     try:
-        outcome = _write(ConsentWrite(record, state))
+        outcome = _write(ConsentWrite(record, state, secret_hash(data["visitor_secret"])))
     except IntegrityError:
         # A queued choice delivered twice (maybe concurrently): the first one won.
         if key and (earlier := _replayed(site.id, data["visitor_id"], key)) is not None:
             return earlier, False
         raise
-    if outcome == REPLAY:  # the group committer found the key already stored
+    if outcome == FORBIDDEN:
+        raise Forbidden("This visitor's consent can only be changed from the visitor's "
+                        "own browser.", {"visitor_secret": ["Does not match this visitor."]})
+    if outcome == CONFLICT:
+        raise Conflict("This idempotency key was already used for another decision.",
+                       {"idempotency_key": ["Already used with a different body."]})
+    if outcome == REPLAY:  # the key was already stored with the same decision
         return _replayed(site.id, data["visitor_id"], key), False
     return _result(record_id, data["visitor_id"], version.number, choices, expires_at, now), True
 

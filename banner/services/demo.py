@@ -38,8 +38,11 @@ ELECTRONICS = {
         "vendors": [catalogue_vendor(k) for k in
                     ("google-analytics", "google-ads", "meta", "microsoft-uet")],
         "appearance": {"position": "bottom", "theme": "light", "accent_color": "#0a5c8a"},
+        # Opt-in, as Saudi law asks, except for US visitors: an opt-out notice there, so
+        # the demo shows both policies (`make demo` says how to try it with a header).
         "behaviour": {"consent_lifetime_days": 365, "honour_gpc": True,
-                      "age_confirmation": False},
+                      "age_confirmation": False, "default_mode": "opt_in",
+                      "region_rules": [{"countries": ["US"], "mode": "opt_out"}]},
         "policy_url": "https://al-voip.com/policies/privacy-policy",
         "contact": {"email": "info@al-voip.com"},
     },

@@ -3,12 +3,9 @@ import uuid
 
 from ..errors import NotFound
 from ..extensions import db
-from ..models import CATEGORIES, BannerVersion, ConsentRecord, Site
+from ..models import CATEGORIES, BannerVersion, ConsentRecord, Site, VisitorConsent
+from .chain import verify
 from .consents import current_state
-
-# Records carry no hash chain yet (DESIGN.md section 3 plans one): say so rather than
-# claim a verification that was not made.
-CHAIN_NOT_RECORDED = {"status": "not_recorded", "verified": None}
 
 
 def _shown_version(version: BannerVersion, language: str) -> dict:
@@ -33,9 +30,34 @@ def _record(record: ConsentRecord, version: BannerVersion) -> dict:
         "browser_family": record.browser_family, "os_family": record.os_family,
         "ip": record.ip,  # as stored: truncated, keyed hash or nothing, never the raw IP
         "version": _shown_version(version, record.language),
-        # Which region rule applied is recorded once region rules take effect.
-        "policy": None,
+        # Records from before region rules took effect carry none.
+        "policy": None if record.policy_mode is None else {
+            "mode": record.policy_mode, "country": record.country, "rule": record.policy_rule,
+            "countries": _rule_countries(version, record.policy_rule)},
+        "record_hash": record.record_hash, "prev_hash": record.prev_hash,
     }
+
+
+def _rule_countries(version: BannerVersion, rule: int | None) -> list[str] | None:
+    """The countries of the region rule that applied, as the version shown states it."""
+    if rule is None:
+        return None
+    rules = version.document["behaviour"].get("region_rules") or []
+    return rules[rule]["countries"] if rule < len(rules) else None
+
+
+def chain_status(records: list[ConsentRecord], last_hash: str | None) -> dict:
+    """The hash chain, verified: status verified, broken or not_recorded (every record
+    predates chaining)."""
+    result = verify(records, last_hash)
+    if result["records"] == 0:
+        status = "not_recorded"
+    else:
+        status = "verified" if result["verified"] else "broken"
+    return {"status": status, "verified": None if status == "not_recorded" else result["verified"],
+            "records": result["records"], "unchained": result["unchained"],
+            "starts_after_purge": result["starts_after_purge"],
+            "problem": None if status == "not_recorded" else result["problem"]}
 
 
 def visitor_proof(site: Site, visitor_id: uuid.UUID) -> dict:
@@ -54,6 +76,8 @@ def visitor_proof(site: Site, visitor_id: uuid.UUID) -> dict:
         state = None  # the records are the proof; the state only summarises them
     current = None if state is None else {
         key: state[key] for key in ("choices", "version", "updated_at", "expires_at", "valid")}
+    stored = db.session.get(VisitorConsent, (site.id, visitor_id))
+    chain = chain_status([record for record, _ in rows], stored.last_hash if stored else None)
     return {"visitor_id": visitor_id, "site_key": site.site_key, "current": current,
             "records": [_record(record, version) for record, version in rows],
-            "chain": CHAIN_NOT_RECORDED}
+            "chain": chain}

@@ -81,6 +81,7 @@ class PublishedVersion:
     lifetime_days: int
     languages: tuple[str, ...]
     age_confirmation: bool
+    behaviour: dict  # default_mode and region_rules decide the policy recorded
 
 
 def published_version(site_id: int, number: int) -> PublishedVersion:
@@ -93,7 +94,8 @@ def published_version(site_id: int, number: int) -> PublishedVersion:
         return PublishedVersion(row.id, row.number,
                                 row.document["behaviour"]["consent_lifetime_days"],
                                 tuple(row.document["languages"]),
-                                row.document["behaviour"]["age_confirmation"])
+                                row.document["behaviour"]["age_confirmation"],
+                                row.document["behaviour"])
     found = app_cache("versions").get_or_set((site_id, number), load)
     if found is None:
         raise Invalid(f"Version {number} was never published for this site.",

@@ -38,6 +38,16 @@ class ShownVersionOutSchema(Schema):
     vendors = fields.List(fields.Nested(VendorSchema), required=True)
 
 
+class ProofPolicyOutSchema(Schema):
+    mode = fields.String(required=True, validate=validate.OneOf(["opt_in", "opt_out"]))
+    country = fields.String(required=True, allow_none=True,
+                            metadata={"description": "From the trusted country header."})
+    rule = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Position of the version's region rule that applied; null: the "
+                       "version's default mode."})
+    countries = fields.List(fields.String(), required=True, allow_none=True)
+
+
 class ProofRecordOutSchema(Schema):
     """One stored consent decision."""
 
@@ -59,14 +69,29 @@ class ProofRecordOutSchema(Schema):
     ip = fields.String(required=True, allow_none=True, metadata={
         "description": "As stored under the site's IP mode: truncated, a keyed hash, or null."})
     version = fields.Nested(ShownVersionOutSchema, required=True)
-    policy = fields.Dict(required=True, allow_none=True, metadata={
-        "description": "The region rule that applied; null until region rules take effect."})
+    policy = fields.Nested(ProofPolicyOutSchema, required=True, allow_none=True, metadata={
+        "description": "The consent policy that applied; null for records made before "
+                       "region rules took effect."})
+    record_hash = fields.String(required=True, allow_none=True, metadata={
+        "description": "sha256 of the record's content and prev_hash (null before chaining)."})
+    prev_hash = fields.String(required=True, allow_none=True, metadata={
+        "description": "record_hash of the visitor's previous record; null for the first."})
 
 
 class ProofChainOutSchema(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(["not_recorded"]), metadata={
-        "description": "not_recorded: records carry no hash chain yet, so none is verified."})
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["verified", "broken", "not_recorded"]), metadata={
+        "description": "verified: every chained record matches its hash and links to the "
+                       "one before, ending at the visitor's current state; broken: a record "
+                       "was changed, removed or reordered; not_recorded: every record "
+                       "predates chaining."})
     verified = fields.Boolean(required=True, allow_none=True)
+    records = fields.Integer(required=True, metadata={"description": "Chained records."})
+    unchained = fields.Integer(required=True, metadata={
+        "description": "Records made before chaining, not covered."})
+    starts_after_purge = fields.Boolean(required=True, metadata={
+        "description": "The first kept record follows records removed by retention."})
+    problem = fields.String(required=True, allow_none=True)
 
 
 class VisitorProofOutSchema(Schema):
