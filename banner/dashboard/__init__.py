@@ -13,8 +13,9 @@ bp.content_security_policy = (
     "font-src 'self'; connect-src 'self'; frame-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
-from . import (audit_log, auth, context, editor, errors, home, install, keys,  # noqa: E402
-               preview, proof, publishing, settings, sites)  # (views register on bp)
+from . import (analytics, analytics_exports, audit_log, auth, context, editor,  # noqa: E402
+               errors, home, install, keys, preview, proof, publishing, settings,
+               sites, sparkline)  # (views register on bp)
 from .i18n import init_app as init_i18n  # noqa: E402
 
 
