@@ -99,12 +99,16 @@ def test_visitor_id_in_path_must_be_a_uuid(client, site):
     assert_refused(client.get("/v1/sites/test-store/consents/42"), 422, "visitor_id")
 
 
+VISITOR = str(uuid.uuid4())
+
+
 @pytest.mark.parametrize("body, field", [
-    ({"version": 9, "language": "ar"}, "version"),
-    ({"version": 1, "language": "fr"}, "language"),
-    ({"version": "1", "language": "ar"}, "version"),
-    ({"language": "ar"}, "version"),
-    ({"version": 1, "language": "ar", "visitor": str(uuid.uuid4())}, "visitor"),
+    ({"version": 9, "language": "ar", "visitor_id": VISITOR}, "version"),
+    ({"version": 1, "language": "fr", "visitor_id": VISITOR}, "language"),
+    ({"version": "1", "language": "ar", "visitor_id": VISITOR}, "version"),
+    ({"language": "ar", "visitor_id": VISITOR}, "version"),
+    ({"version": 1, "language": "ar"}, "visitor_id"),
+    ({"version": 1, "language": "ar", "visitor": VISITOR}, "visitor"),
 ])
 def test_bad_impression_is_refused_and_nothing_written(client, site, row_counts, body, field):
     before = row_counts()

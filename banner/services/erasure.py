@@ -3,15 +3,21 @@ import hashlib
 import hmac
 import uuid
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 from ..dbutil import insert_for
 from ..errors import NotFound
 from ..extensions import db
-from ..models import ConsentRecord, ErasedDecisions, ErasureReceipt, Site, VisitorConsent
+from ..models import (ConsentRecord, ErasedDecisions, ErasureReceipt, Impression, Site,
+                      VisitorConsent)
 from . import audit
+from .analytics.days import utc_window
+from .analytics.freshness import days_of, locked_state, rebuild_days
+from .analytics.rollups import keep_erased
 
 records = ConsentRecord.__table__
 states = VisitorConsent.__table__
+displays = Impression.__table__
 erased = ErasedDecisions.__table__
 # The segment of a decision that analytics count: nothing in it names a visitor.
 SEGMENT = ("banner_version_id", "action", "source", "language", "device_type",
@@ -26,8 +32,8 @@ def visitor_hash(site: Site, visitor_id: uuid.UUID) -> str:
 
 
 def _fold_into_counts(site_id: int, removed) -> None:
-    """Add the removed records to the erased-decision counts, one row per day and segment,
-    so consent rates computed afterwards are the same as before."""
+    """Add the removed records to the erased-decision counts (every record, by UTC day
+    and segment): what the erasure took, as the receipt's complement."""
     counts = Counter()
     for row in removed:
         segment = {"day": row.recorded_at.date(), **{name: getattr(row, name) for name in SEGMENT}}
@@ -43,10 +49,31 @@ def _fold_into_counts(site_id: int, removed) -> None:
         set_={"count": erased.c.count + upsert.excluded["count"]}))
 
 
+def _visitor_days(site: Site, visitor_id: uuid.UUID) -> list:
+    """The days (site time zone) on which the visitor decided or was shown the banner."""
+    moments = db.session.scalars(
+        db.select(records.c.recorded_at).where(records.c.site_id == site.id,
+                                               records.c.visitor_id == visitor_id)
+        .union_all(db.select(displays.c.shown_at).where(displays.c.site_id == site.id,
+                                                         displays.c.visitor_id == visitor_id)))
+    return days_of(site, moments)
+
+
+def _keep_analytics(site: Site, visitor_id: uuid.UUID, days: list) -> None:
+    """Move the visitor's share of the consent-rate roll-ups to erased counts, so the
+    rates read afterwards are the same as before (the caller deletes, then rebuilds)."""
+    zone = ZoneInfo(site.time_zone)
+    for day in days:
+        keep_erased(site.id, day, *utc_window(day, zone), visitor_id)
+
+
 def erase_visitor(site: Site, visitor_id: uuid.UUID, actor: audit.Actor) -> dict:
-    """Delete a visitor's records and current state on a site, in one transaction with
-    their counts, a receipt and an audit event; NotFound (writing nothing) when the
-    site knows no such visitor."""
+    """Delete a visitor's records, displays and current state on a site, in one
+    transaction with their counts, a receipt and an audit event; NotFound (writing
+    nothing) when the site knows no such visitor."""
+    locked_state(site)  # no roll-up refresh of this site meanwhile
+    days = _visitor_days(site, visitor_id)
+    _keep_analytics(site, visitor_id, days)
     # DELETE ... RETURNING folds exactly the rows this transaction removed, even when
     # a consent is written or another erasure runs at the same time.
     removed = db.session.execute(
@@ -55,10 +82,13 @@ def erase_visitor(site: Site, visitor_id: uuid.UUID, actor: audit.Actor) -> dict
         .returning(records.c.recorded_at, *(records.c[name] for name in SEGMENT))).all()
     state = db.session.execute(states.delete().where(
         states.c.site_id == site.id, states.c.visitor_id == visitor_id))
-    if not removed and not state.rowcount:
+    shown = db.session.execute(displays.delete().where(
+        displays.c.site_id == site.id, displays.c.visitor_id == visitor_id))
+    if not removed and not state.rowcount and not shown.rowcount:
         db.session.rollback()
         raise NotFound("No consent recorded for this visitor on this site.")
     _fold_into_counts(site.id, removed)
+    rebuild_days(site, days)
     digest = visitor_hash(site, visitor_id)
     receipt = ErasureReceipt(site_id=site.id, visitor_hash=digest,
                              records_removed=len(removed), actor=actor.label)

@@ -3,7 +3,9 @@
 The roll-ups (rollups.py) are refreshed when stats are asked (freshness.py), rebuilt
 for the days a purge or an erasure touches, and read by stats.py.
 """
+from .exports import count_consents, export_consents, export_stats
 from .freshness import rebuild_site, refresh
 from .stats import DIMENSIONS, stats
 
-__all__ = ["DIMENSIONS", "stats", "refresh", "rebuild_site"]
+__all__ = ["DIMENSIONS", "stats", "export_consents", "export_stats", "count_consents",
+           "refresh", "rebuild_site"]

@@ -41,8 +41,14 @@ def rebuild_days(site: Site, days) -> None:
 
 def rebuild_site(site: Site) -> None:
     """Every day of the site counted again from its records and displays (erased counts
-    kept): after a purge, a change of time zone, or a bulk load."""
+    kept): after a change of time zone or a bulk load."""
     state = locked_state(site)
+    rebuild_all(site, state)
+    db.session.commit()
+
+
+def rebuild_all(site: Site, state: AnalyticsState) -> None:
+    """rebuild_site within the caller's transaction, the state already locked."""
     zone = ZoneInfo(site.time_zone)
     for table in (ConsentRollup.__table__, ReconsentRollup.__table__):
         db.session.execute(table.delete().where(table.c.site_id == site.id,
@@ -51,7 +57,6 @@ def rebuild_site(site: Site) -> None:
     if first is not None:
         rebuild_days(site, days_between(local_day(first, zone), local_day(last, zone)))
     state.time_zone, state.refreshed_until = site.time_zone, utcnow()
-    db.session.commit()
 
 
 def refresh(site: Site) -> None:

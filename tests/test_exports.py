@@ -1,0 +1,134 @@
+"""Streamed exports: raw proof records as CSV or JSON Lines, aggregates as CSV or JSON."""
+import csv
+import io
+import json
+import uuid
+from datetime import date, datetime
+
+import pytest
+
+from banner.services.analytics import count_consents, export_consents, stats
+from banner.services.analytics import exports
+from tests.analytics_data import add_record
+
+RANGE = "from=2026-11-01&to=2026-11-02"
+ARABIC = "https://store.example/ar/منتجات"
+
+
+@pytest.fixture
+def shop(owner):
+    owner.visitor = uuid.uuid4()
+    first = add_record(owner.site, datetime(2026, 11, 1, 8), owner.visitor, "accept_all",
+                       decision_ms=1500)
+    first.page_url, first.browser_family = ARABIC, "=HYPERLINK(\"https://evil.example\")"
+    first.idempotency_key, first.os_family = "-abc12345", "@SUM(1)"
+    second = add_record(owner.site, datetime(2026, 11, 2, 20, 59), uuid.uuid4(), "reject_all")
+    second.browser_family, second.os_family = "\tTab", "+1"
+    # 21:30 UTC on 2026-11-02 is 2026-11-03 in Riyadh: outside the range.
+    add_record(owner.site, datetime(2026, 11, 2, 21, 30), uuid.uuid4(), "custom")
+    add_record(owner.site, datetime(2026, 10, 31, 20, 59), uuid.uuid4(), "custom")
+    from banner.extensions import db
+    db.session.commit()
+    return owner
+
+
+def download(client, owner, path, status=200):
+    response = client.get(f"{owner.base}/exports/{path}", headers=owner.headers)
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    return response
+
+
+def test_consents_csv_is_excel_ready_and_neutralises_formulas(client, shop):
+    response = download(client, shop, f"consents.csv?{RANGE}")
+    assert response.is_streamed
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{shop.site.site_key}-consents-2026-11-01-2026-11-02.csv"')
+    raw = response.get_data()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [row["action"] for row in rows] == ["accept_all", "reject_all"]
+    first, second = rows
+    assert first["page_url"] == ARABIC
+    assert first["browser_family"] == "'=HYPERLINK(\"https://evil.example\")"
+    assert (first["idempotency_key"], first["os_family"]) == ("'-abc12345", "'@SUM(1)")
+    assert (second["browser_family"], second["os_family"]) == ("'\tTab", "'+1")
+    assert first["visitor_id"] == str(shop.visitor) and first["version"] == "1"
+    assert (first["day"], first["recorded_at"]) == ("2026-11-01", "2026-11-01T08:00:00.000000Z")
+    assert (second["day"], first["decision_ms"], first["functional"]) == (
+        "2026-11-02", "1500", "True")
+
+
+def test_consents_jsonl_has_one_record_per_line(client, shop):
+    response = download(client, shop, f"consents.jsonl?{RANGE}")
+    assert response.headers["Content-Type"] == "application/x-ndjson"
+    assert response.headers["Content-Disposition"].endswith('.jsonl"')
+    lines = response.get_data(as_text=True).splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["action"] for r in records] == ["accept_all", "reject_all"]
+    assert records[0]["page_url"] == ARABIC  # raw data: JSON needs no neutralising
+    assert records[0]["browser_family"].startswith("=")
+    assert (records[0]["decision_ms"], records[0]["advertising"], records[0]["version"]) == (
+        1500, True, 1)
+    assert set(records[0]) == set(exports.RECORD_COLUMNS)
+
+
+def test_exports_stream_in_partitions(app, shop, monkeypatch):
+    monkeypatch.setattr(exports, "PARTITION", 1)
+    chunks = list(export_consents(shop.site.id, date(2026, 11, 1), date(2026, 11, 2), "csv"))
+    assert len(chunks) >= 3  # header with nothing yet, then one record per partition
+    assert count_consents(shop.site.id, date(2026, 11, 1), date(2026, 11, 2)) == 2
+    lines = list(export_consents(shop.site.id, date(2026, 10, 31), date(2026, 11, 3), "jsonl"))
+    assert sum(chunk.count(b"\n") for chunk in lines) == 4
+
+
+def test_an_empty_range_is_a_header_or_nothing(client, shop):
+    text = download(client, shop, "consents.csv?from=2020-01-01&to=2020-01-02").get_data(
+        as_text=True)
+    assert text.lstrip("\ufeff").splitlines() == [",".join(exports.RECORD_COLUMNS)]
+    assert download(client, shop, "consents.jsonl?from=2020-01-01&to=2020-01-02") \
+        .get_data() == b""
+
+
+def test_erased_visitors_are_not_exported(client, shop):
+    assert client.delete(f"{shop.base}/visitors/{shop.visitor}",
+                         headers=shop.headers).status_code == 200
+    text = download(client, shop, f"consents.csv?{RANGE}").get_data(as_text=True)
+    assert str(shop.visitor) not in text and text.count("\n") == 2
+
+
+def test_stats_exports_are_the_stats(client, shop):
+    answer = stats(shop.site.id, date(2026, 11, 1), date(2026, 11, 2), ("day",))
+    body = download(client, shop, f"stats.json?{RANGE}&group_by=day")
+    assert body.headers["Content-Type"] == "application/json"
+    assert json.loads(body.get_data()) == answer
+    text = download(client, shop, f"stats.csv?{RANGE}&group_by=day").get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [row["day"] for row in rows] == ["2026-11-01", "2026-11-02"]
+    assert [float(row["accept_all_share"]) for row in rows] == [1.0, 0.0]
+    assert rows[0]["decision_ms_median"] == "2000" and rows[1]["decision_ms_median"] == ""
+    totals = list(csv.DictReader(io.StringIO(
+        download(client, shop, f"stats.csv?{RANGE}").get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(totals) == 1 and totals[0]["visitors_decided"] == "2"
+
+
+@pytest.mark.parametrize("path, field", [
+    ("consents.csv?from=2026-11-02&to=2026-11-01", "from"),
+    ("consents.jsonl?to=2026-11-01", "from"),
+    ("stats.csv?from=2026-11-01&to=2026-11-02&group_by=colour", "group_by"),
+    ("stats.json?from=2024-11-01&to=2026-11-02", "to"),
+])
+def test_refusals_come_before_any_byte(client, shop, row_counts, path, field):
+    before = row_counts()
+    response = download(client, shop, path, 422)
+    assert response.headers["Content-Type"] == "application/json"
+    assert field in response.json["errors"]
+    assert row_counts() == before
+
+
+def test_unknown_formats_are_invalid(app, shop):
+    from banner.errors import Invalid
+    with pytest.raises(Invalid):
+        export_consents(shop.site.id, date(2026, 11, 1), date(2026, 11, 2), "xlsx")
