@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: demo test install chromium redis wrk serve bench bench-banner bench-consent bench-snippet bench-load clean snippet
+.PHONY: demo test install chromium redis wrk platform-sdks serve bench bench-banner bench-consent bench-snippet bench-load clean snippet
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -25,6 +25,23 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+# The storefront code of the platforms the snippet talks to, as published on the npm registry,
+# for tests/browser/test_platform_*.py: Salla's SDK and its cookie bar run in the test pages,
+# Hydrogen is read for what it does to Shopify.customerPrivacy. Pinned; unpacked, never built.
+PLATFORMS     := tests/.platforms
+PLATFORM_SDKS := $(shell grep -v '^#' tests/browser/platform_sdks.txt)
+platform-sdks:
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's npm to fetch the platform SDKs"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	@for spec in $(PLATFORM_SDKS); do \
+	  dir=$(PLATFORMS)/$$spec; [ -f $$dir/package.json ] && continue; \
+	  echo "Fetching $$spec from the npm registry"; \
+	  mkdir -p $$dir && tarball=$$(npm pack --silent --pack-destination $(PLATFORMS) $$spec) && \
+	  tar -xzf $(PLATFORMS)/$$tarball -C $$dir --strip-components=1 && rm $(PLATFORMS)/$$tarball \
+	  || { rm -rf $$dir; exit 1; }; \
+	done
 
 # The served snippet: static/snippet.js minified by esbuild with a source map (the app
 # serves the readable source, and warns, while this build is missing or out of date).
@@ -75,7 +92,7 @@ redis:
 	    redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done; }
 
 # SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... runs on PostgreSQL.
-test: install chromium redis snippet
+test: install chromium redis platform-sdks snippet
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: bench-banner bench-consent bench-snippet bench-load

@@ -79,21 +79,47 @@
     uet.push('consent', 'update', {ad_storage: mode('advertising')});
     pixels();
   };
-  const platforms = () => {
-    const ad = granted('advertising'), S = w.Shopify, salla = w.Salla;
-    // Shopify Customer Privacy API, loaded when the theme has not.
-    attempt(() => {
-      const put = () => S.customerPrivacy.setTrackingConsent({analytics: granted('analytics'), marketing: ad,
-        preferences: granted('functional'), sale_of_data: ad}, noop);
-      S.customerPrivacy ? put() : S.loadFeatures([{name: 'consent-tracking-api', version: '0.1'}], e => e || put());
-    });
-    // Salla's own cookie bar state.
-    attempt(() => {
-      const v = ad ? 'accepted' : 'rejected';
-      salla.storage.set('cookies-consent', v);
-      salla.event.emit('salla-cookies-bar::' + v);
-    });
+  /* Platforms, as their published code reads them (tests/browser/test_platform_*.py) */
+  // Shopify: Hydrogen leaves Shopify.customerPrivacy without setTrackingConsent until the API
+  // has loaded and Hydrogen has wrapped it with the storefront's settings, then dispatches
+  // shopifyCustomerPrivacyApiLoaded (it loads the API itself); Online Store themes have loadFeatures.
+  let shopifyWaits;
+  const shopify = () => {
+    const S = w.Shopify, cp = S && S.customerPrivacy, ad = granted('advertising');
+    const put = () => cp.setTrackingConsent({analytics: granted('analytics'), marketing: ad,
+      preferences: granted('functional'), sale_of_data: ad}, noop);
+    if (cp && typeof cp.setTrackingConsent == 'function') put();
+    else if (S && typeof S.loadFeatures == 'function') {
+      S.loadFeatures([{name: 'consent-tracking-api', version: '0.1'}], e => e || attempt(shopify));
+    } else if (!shopifyWaits) shopifyWaits = !d.addEventListener('shopifyCustomerPrivacyApiLoaded', () => attempt(shopify));
   };
+  // Salla: its cookie bar deletes, on every page, the tracker cookies of each category whose
+  // cookie is not 'true'; its analytics keeps user ids and IPs only while 'cookies-consent' is
+  // 'accepted', and follows a change only when told before the new state is stored.
+  const SALLA = {necessary: 'necessary', analytics: 'performance', functional: 'functional', advertising: 'advertising'};
+  const sallaCookies = () => {
+    // As long as the choice lasts; a region's defaults (no choice yet) for the session only.
+    const end = state.expiresAt ? '; Expires=' + new Date(state.expiresAt).toUTCString() : '';
+    for (const c in SALLA) d.cookie = `${SALLA[c]}_cookies=${granted(c)}${end}; Path=/; SameSite=Lax; Secure`;
+  };
+  const salla = () => {
+    const S = w.Salla, v = granted('analytics') ? 'accepted' : 'rejected';
+    if (!S) return;
+    sallaCookies();
+    S.event.emit('salla-cookies-bar::' + v);
+    S.storage.set('cookies-consent', v);
+  };
+  // A Salla store that has the choice (its SDK is not loaded yet): its bar may read the
+  // category cookies before ours is asked again, and a choice from before they were written
+  // would lose every tracker cookie.
+  if (cur() && attempt(() => localStorage.getItem('cookies-consent'))) attempt(sallaCookies);
+  const platforms = () => { attempt(shopify); attempt(salla); };
+  // Salla's bar never shows beside ours. A constructed style sheet needs no CSP exception.
+  attempt(() => {
+    const s = new CSSStyleSheet();
+    s.replaceSync('salla-cookies-bar{display:none!important}');
+    d.adoptedStyleSheets = [...d.adoptedStyleSheets, s];
+  });
   cur() ? signal() : pixels();
 
   /* Gating, scripts in order */
