@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, dashboard, security, snippet
 from .api import errors as api_errors
-from .api import admin, health, public
+from .api import admin, health, public, site_script
 from .api import docs as api_docs
 from .api import base as api_base
 from .api.base import api
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
         _tune_sqlite(db.engine)
 
     api.register_blueprint(public.bp)
+    api.register_blueprint(site_script.bp)
     admin.register(api)
     app.register_blueprint(health.bp)
     dashboard.init_app(app)
