@@ -154,4 +154,7 @@ def purge():
 
 
 def init_app(app: Flask) -> None:
+    from .cli_analytics import COMMANDS  # imports this module's DomainFailure
+    for command in COMMANDS:
+        banner_cli.add_command(command)
     app.cli.add_command(banner_cli)
