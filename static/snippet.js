@@ -91,7 +91,10 @@
     if (cp && typeof cp.setTrackingConsent == 'function') put();
     else if (S && typeof S.loadFeatures == 'function') {
       S.loadFeatures([{name: 'consent-tracking-api', version: '0.1'}], e => e || attempt(shopify));
-    } else if (!shopifyWaits) shopifyWaits = !d.addEventListener('shopifyCustomerPrivacyApiLoaded', () => attempt(shopify));
+    } else if (!shopifyWaits) {
+      shopifyWaits = true;
+      d.addEventListener('shopifyCustomerPrivacyApiLoaded', () => attempt(shopify));
+    }
   };
   // Salla: its cookie bar deletes, on every page, the tracker cookies of each category whose
   // cookie is not 'true'; its analytics keeps user ids and IPs only while 'cookies-consent' is
