@@ -60,12 +60,12 @@ class Shopper:
 
     def decides(self, action: str, version: int, moment: datetime | None = None,
                 choices: dict | None = None, source: str = "banner",
-                decision_ms: int | None = None, language: str = "ar") -> None:
+                decision_ms: int | None = None, language: str = "ar", **extra) -> None:
         self._at(moment)
         choices = choices or {"accept_all": ALL, "reject_all": NONE}[action]
         body = {"visitor_id": self.visitor, "visitor_secret": self.secret, "version": version,
                 "action": action, "choices": choices, "language": language,
-                "source": source, "decision_ms": decision_ms}
+                "source": source, "decision_ms": decision_ms, **extra}
         response = self.client.post(f"/v1/sites/{self.site_key}/consents",
                                     headers=self.headers, data=json.dumps(body))
         assert response.status_code == 201, response.get_data(as_text=True)

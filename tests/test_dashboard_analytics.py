@@ -19,7 +19,8 @@ from tests.dashboard_analytics_data import Clock, Shopper, hand_made_data_set, r
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PASSWORD = "analytics-pass-2026"
 FIGURE = re.compile(r'data-metric="([^"]+)">\s*<p class="figure__name">[^<]*</p>\s*'
-                    r'<p class="figure__value">([^<]*)</p>\s*<p class="figure__change[^"]*">(.*?)</p>',
+                    r'<p class="figure__value">([^<]*)</p>\s*'
+                    r'<p class="figure__change[^"]*">(.*?)</p>',
                     re.S)
 
 
@@ -240,3 +241,64 @@ def test_the_stores_list_loads_each_sparkline_after_the_page(client, signed_in, 
     assert re.search(r'class="spark__value"[^>]*>50.0%<', trend)
     # Today is the last of 30 days: a lone day is drawn as a short dash at the far end.
     assert '<polyline points="100.0,12.0 101.0,12.0">' in trend
+
+
+def test_consent_downloads_stream_the_services_records_with_bom_and_neutralised_cells(
+        client, data):
+    site, today = data
+    first = today - timedelta(days=2)
+    # A value a spreadsheet would run as a formula, as the public API accepts it.
+    Shopper(client, site.site_key).decides("reject_all", 2, idempotency_key="-cmd:calc.exe")
+    response = client.get(f"/dashboard/sites/{site.id}/exports/consents.csv",
+                          query_string=span_of(today))
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["X-Export-Rows"] == "7" == str(
+        analytics.count_consents(site.id, first, today))
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="consents-{site.site_key}-{first}-{today}.csv"')
+    assert response.mimetype == "text/csv"
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())
+    assert body == b"".join(analytics.export_consents(site.id, first, today, "csv"))
+    records = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(records) == 7
+    assert "'-cmd:calc.exe" in [row["idempotency_key"] for row in records]
+    assert not [cell for row in records for cell in row.values()
+                if cell and cell[0] in "=+-@\t\r"]
+
+    lines = client.get(f"/dashboard/sites/{site.id}/exports/consents.jsonl",
+                       query_string=span_of(today))
+    assert lines.is_streamed and lines.headers["X-Export-Rows"] == "7"
+    parsed = [json.loads(line) for line in lines.get_data(as_text=True).splitlines()]
+    assert len(parsed) == 7 and "-cmd:calc.exe" in [row["idempotency_key"] for row in parsed]
+    assert db.session.scalar(db.select(db.func.count()).select_from(ConsentRecord)) == 8
+
+
+def test_figure_downloads_are_the_services_aggregates(client, data):
+    site, today = data
+    first = today - timedelta(days=2)
+    daily = client.get(f"/dashboard/sites/{site.id}/exports/stats.csv",
+                       query_string={**span_of(today), "group_by": "day"})
+    assert daily.status_code == 200 and daily.is_streamed
+    body = daily.get_data()
+    assert body == b"".join(analytics.export_stats(site.id, first, today, ("day",), "csv"))
+    table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert table[0][:4] == ["day", "displays", "visitors_shown", "decisions"]
+    second = first + timedelta(days=1)
+    assert [row[:4] for row in table[1:]] == [[first.isoformat(), "3", "3", "3"],
+                                              [second.isoformat(), "3", "3", "3"]]
+    whole = client.get(f"/dashboard/sites/{site.id}/exports/stats.json",
+                       query_string={**span_of(today), "group_by": "version,device"})
+    assert whole.status_code == 200 and whole.mimetype == "application/json"
+    assert json.loads(whole.get_data()) == analytics.stats(site.id, first, today,
+                                                           ("version", "device"))
+
+
+def test_an_unknown_grouping_of_the_figures_is_refused_cleanly(client, signed_in, row_counts):
+    _, site = signed_in
+    before = row_counts()
+    response = client.get(f"/dashboard/sites/{site.id}/exports/stats.csv",
+                          query_string={"days": 7, "group_by": "day,shoe-size"})
+    assert response.status_code == 422
+    assert "Unknown dimension: shoe-size." in response.get_data(as_text=True)
+    assert row_counts() == before

@@ -54,26 +54,27 @@ def change(kind: str, now, before) -> dict | None:
     if now is None or before is None:
         return None
     if kind == "rate":
-        delta = (now - before) * 100
+        delta = round((now - before) * 100, 1)
         text = _("%(value)s pts", value=_signed(delta))
         spoken = _("%(value)s percentage points", value=_signed(delta))
     elif kind == "ms":
-        delta = (now - before) / 1000
+        delta = round((now - before) / 1000, 1)
         text = spoken = _("%(value)s s", value=_signed(delta))
     else:
         if before == 0:
             return None  # "up from nothing" has no percentage
-        delta = (now - before) / before * 100
-        text = spoken = f"{_signed(delta)}%"
-    direction = "up" if round(delta, 1) > 0 else "down" if round(delta, 1) < 0 else "flat"
+        delta = round((now - before) / before * 100, 1)
+        text = spoken = _signed(delta, "%")
+    direction = "up" if delta > 0 else "down" if delta < 0 else "flat"
     return {"text": text, "direction": direction, "spoken": spoken}
 
 
-def _signed(value: float) -> str:
+def _signed(value: float, suffix: str = "") -> str:
     # Isolated left to right (U+2066 ... U+2069), so Arabic text keeps the sign before
-    # the number instead of moving it to the far end.
-    number = format_decimal(round(value, 1), "+#,##0.0;-#,##0.0", locale=locale())
-    return f"\u2066{number}\u2069"
+    # the number instead of moving it to the far end. No change has no sign.
+    pattern = "+#,##0.0;-#,##0.0" if value else "#,##0.0"
+    number = format_decimal(value, pattern, locale=locale())
+    return f"\u2066{number}{suffix}\u2069"
 
 
 def language_name(code: str | None) -> str:

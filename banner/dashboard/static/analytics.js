@@ -29,7 +29,9 @@
     const common = {label: series.label, data: series.values, borderColor: style.color,
                     backgroundColor: style.color, pointStyle: style.point};
     if (kind === 'bar') return {...common, borderWidth: 1, maxBarThickness: 36};
-    return {...common, borderDash: style.dash, borderWidth: 2, pointRadius: 3, spanGaps: false};
+    // clip: points at 0% and 100% are drawn whole, not cut by the chart's edge.
+    return {...common, borderDash: style.dash, borderWidth: 2, pointRadius: 3, spanGaps: false,
+            clip: 6};
   };
 
   const drawChart = canvas => {
@@ -111,7 +113,8 @@
     if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
     // Rows are counted in line-based formats (one line per row after the header).
     const rowsHeader = response.headers.get('X-Export-Rows');
-    const total = link.dataset.export === 'lines' && rowsHeader !== null ? Number(rowsHeader) : null;
+    const total = link.dataset.export === 'lines' && rowsHeader !== null ? Number(rowsHeader)
+      : null;
     const skip = Number(link.dataset.headerLines || 0);
     const reader = response.body.getReader();
     const chunks = [];
