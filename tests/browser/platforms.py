@@ -14,8 +14,8 @@ from pathlib import Path
 from tests.browser.dashboard import OUTPUT
 
 ROOT = Path(__file__).resolve().parent.parent / ".platforms"
-SPECS = [line for line in (Path(__file__).parent / "platform_sdks.txt").read_text().split()
-         if line and not line.startswith("#") and "@" in line[1:]]
+SPECS = [line.strip() for line in (Path(__file__).parent / "platform_sdks.txt").read_text()
+         .splitlines() if line.strip() and not line.startswith("#")]
 # Where the pages load the packages from: the test route answers with the fetched files.
 NPM_CDN = "https://cdn.salla.network/npm/"
 
