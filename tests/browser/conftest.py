@@ -141,10 +141,17 @@ def store_pages():
 
 
 @pytest.fixture
-def context(chromium, live_server, network, store_pages):
-    """A fresh browser profile whose requests stay on this machine."""
-    context = chromium.new_context(locale="en-US", permissions=["local-network-access"])
+def new_context(chromium, live_server, network, store_pages):
+    """Makes fresh browser profiles whose requests stay on this machine (a second one is
+    another visitor's browser); each is closed at the end of the test."""
+    contexts = []
     api = urlsplit(live_server).netloc
+
+    def make():
+        context = chromium.new_context(locale="en-US", permissions=["local-network-access"])
+        context.route(re.compile(r".*"), route)
+        contexts.append(context)
+        return context
 
     def route(route):
         request = route.request
@@ -167,9 +174,15 @@ def context(chromium, live_server, network, store_pages):
             return route.fallback()
         return route.abort()  # nothing else may leave the machine
 
-    context.route(re.compile(r".*"), route)
-    yield context
-    context.close()
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context):
+    """A fresh browser profile whose requests stay on this machine."""
+    return new_context()
 
 
 @pytest.fixture

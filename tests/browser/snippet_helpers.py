@@ -3,6 +3,7 @@ roots, the consent POST awaited or proved absent, and a store page whose scaffol
 is itself accessible (everything inside landmarks), for the axe scans."""
 import json
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -75,3 +76,14 @@ def landmarked_store_page(store_pages, live_server, lang: str = "en", tag_attrs:
         f'<body><main id="content"><h1>Shop</h1><p>Phones, chargers and cables.</p>'
         f'</main></body></html>')
     return STORE_ORIGIN + path
+
+
+OUTPUT = Path(__file__).resolve().parent.parent / "output"
+
+
+def screenshot(page, name: str, lang: str, device: str) -> Path:
+    """A screenshot of the store page with the banner, in the tests' output folder."""
+    OUTPUT.mkdir(exist_ok=True)
+    path = OUTPUT / f"snippet-{name}-{lang}-{device}.png"
+    page.screenshot(path=str(path), animations="disabled")
+    return path

@@ -1,0 +1,67 @@
+"""What the snippet sends for the consent analytics (issue 9): the time from the banner
+shown to the decision with each consent, and the visitor with each impression."""
+import json
+
+import pytest
+
+from tests.browser.conftest import banner_button, wait_banner
+from tests.browser.snippet_helpers import consent_posted
+
+pytestmark = pytest.mark.browser
+
+SLACK = 2000  # real milliseconds the test itself takes, on a loaded machine
+
+
+def is_impression(request) -> bool:
+    return request.method == "POST" and request.url.endswith("/impressions")
+
+
+def test_decision_time_runs_from_the_banner_shown_to_the_decision(page, shop_site, store_page):
+    shop_site()
+    # performance.now() jumps ahead when the test says so (and runs on as usual).
+    page.clock.install()
+    page.goto(store_page())
+    wait_banner(page)
+    page.clock.run_for(4200)
+    banner_button(page, "customize").click()
+    page.clock.run_for(1300)
+    with consent_posted(page) as posted:
+        banner_button(page, "reject-all").click()
+    assert 5500 <= posted.value()["decision_ms"] < 5500 + SLACK
+
+
+def test_decision_time_is_null_when_the_banner_was_not_shown(page, shop_site, store_page):
+    shop_site()
+    page.goto(store_page())
+    with consent_posted(page) as first:
+        page.evaluate("ConsentBanner.acceptAll()")  # the banner was shown: measured
+    assert isinstance(first.value()["decision_ms"], int)
+    banner_button(page, "open").wait_for()  # the banner gave way to the re-open button
+    with consent_posted(page) as second:
+        page.evaluate("ConsentBanner.rejectAll()")  # a theme's own control, banner hidden
+    assert second.value()["decision_ms"] is None
+
+
+def test_reopened_preferences_time_the_next_decision_from_their_opening(page, shop_site,
+                                                                       store_page):
+    shop_site()
+    page.clock.install()
+    page.goto(store_page())
+    banner_button(page, "accept-all").click()
+    page.clock.run_for(60_000)  # a minute on the page with the banner out of the way
+    banner_button(page, "open").click()
+    page.clock.run_for(2000)
+    with consent_posted(page) as posted:
+        banner_button(page, "reject-all").click()
+    assert 2000 <= posted.value()["decision_ms"] < 2000 + SLACK
+
+
+def test_impression_names_the_visitor_who_then_decides(page, shop_site, store_page):
+    shop_site()
+    with page.expect_request(is_impression) as impression:
+        page.goto(store_page())
+    with consent_posted(page) as posted:
+        banner_button(page, "accept-all").click()
+    shown_to = json.loads(impression.value.post_data)["visitor_id"]
+    assert shown_to == posted.value()["visitor_id"] == page.evaluate(
+        "ConsentBanner.get().visitorId")
