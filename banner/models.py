@@ -266,14 +266,17 @@ class ConsentRollup(db.Model):
     """Counts of one site, day and slice. Rows are rebuilt per day from consent_record and
     impression, except erased ones: what an erasure removed, kept so rates stay exact."""
 
-    __table_args__ = (sa.Index("ix_consent_rollup_site_day", "site_id", "day"),)
+    __table_args__ = (sa.Index("ix_consent_rollup_site_grain_day", "site_id", "grain", "day"),)
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
                                     primary_key=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id"))
     day: Mapped[date]
     erased: Mapped[bool] = mapped_column(default=False)
-    banner_version_id: Mapped[int] = mapped_column(sa.ForeignKey("banner_version.id"))
+    # Which slice columns the row keeps (analytics/rollups.py GRAINS; the others are null):
+    # a question is answered from the coarsest grain that has its dimensions.
+    grain: Mapped[int] = mapped_column(sa.SmallInteger)
+    banner_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("banner_version.id"))
     language: Mapped[str | None] = mapped_column(sa.String(8))
     device_type: Mapped[str | None] = mapped_column(sa.String(16))
     browser_family: Mapped[str | None] = mapped_column(sa.String(64))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from banner.services.analytics import count_consents, export_consents, stats
-from banner.services.analytics import exports
+from banner.services.analytics import exports, record_export
 from tests.analytics_data import add_record
 
 RANGE = "from=2026-11-01&to=2026-11-02"
@@ -57,7 +57,7 @@ def test_consents_csv_is_excel_ready_and_neutralises_formulas(client, shop):
     assert first["visitor_id"] == str(shop.visitor) and first["version"] == "1"
     assert (first["day"], first["recorded_at"]) == ("2026-11-01", "2026-11-01T08:00:00.000000Z")
     assert (second["day"], first["decision_ms"], first["functional"]) == (
-        "2026-11-02", "1500", "True")
+        "2026-11-02", "1500", "true")
 
 
 def test_consents_jsonl_has_one_record_per_line(client, shop):
@@ -74,10 +74,12 @@ def test_consents_jsonl_has_one_record_per_line(client, shop):
     assert set(records[0]) == set(exports.RECORD_COLUMNS)
 
 
-def test_exports_stream_in_partitions(app, shop, monkeypatch):
-    monkeypatch.setattr(exports, "PARTITION", 1)
+def test_exports_stream_in_pieces(app, shop, monkeypatch):
+    # Pieces of one row (SQLite's partitions) or one COPY message (PostgreSQL's chunks).
+    monkeypatch.setattr(record_export, "PARTITION", 1)
+    monkeypatch.setattr(record_export, "CHUNK", 1)
     chunks = list(export_consents(shop.site.id, date(2026, 11, 1), date(2026, 11, 2), "csv"))
-    assert len(chunks) >= 3  # header with nothing yet, then one record per partition
+    assert len(chunks) == 3  # the header, then one record a piece
     assert count_consents(shop.site.id, date(2026, 11, 1), date(2026, 11, 2)) == 2
     lines = list(export_consents(shop.site.id, date(2026, 10, 31), date(2026, 11, 3), "jsonl"))
     assert sum(chunk.count(b"\n") for chunk in lines) == 4
@@ -132,3 +134,37 @@ def test_unknown_formats_are_invalid(app, shop):
     from banner.errors import Invalid
     with pytest.raises(Invalid):
         export_consents(shop.site.id, date(2026, 11, 1), date(2026, 11, 2), "xlsx")
+
+
+def test_the_exact_bytes_of_a_record(app, owner):
+    """PostgreSQL formats records in the database (COPY), SQLite here: byte for byte alike."""
+    visitor = uuid.UUID("00000000-0000-4000-8000-000000000001")
+    record = add_record(owner.site, datetime(2026, 11, 1, 21, 30, 0, 5), visitor, "custom",
+                        choices=(True, False, True), source="preferences", decision_ms=42,
+                        language="ar", device="mobile", browser="Chrome, \"Mobile\"", os="-1",
+                        country=None, policy="opt_out")
+    record.id = uuid.UUID("00000000-0000-4000-8000-0000000000aa")
+    record.page_url, record.ip, record.age_confirmed = ARABIC, "192.0.2.0", None
+    record.client_time, record.idempotency_key = datetime(2026, 11, 1, 21, 29, 59), "k-12345678"
+    from banner.extensions import db
+    db.session.commit()
+    csv_bytes = b"".join(export_consents(owner.site.id, date(2026, 11, 2), date(2026, 11, 2),
+                                         "csv"))
+    header = "\ufeff" + ",".join(exports.RECORD_COLUMNS) + "\n"
+    line = ("00000000-0000-4000-8000-0000000000aa,2026-11-01T21:30:00.000005Z,2026-11-02,"
+            "00000000-0000-4000-8000-000000000001,1,custom,true,true,false,true,ar,"
+            "preferences,,false,opt_out,,,mobile,\"Chrome, \"\"Mobile\"\"\",'-1,"
+            f"{ARABIC},192.0.2.0,2026-11-01T21:29:59.000000Z,42,k-12345678,,\n")
+    assert csv_bytes.decode() == header + line
+    [jsonl] = b"".join(export_consents(owner.site.id, date(2026, 11, 2), date(2026, 11, 2),
+                                       "jsonl")).decode().splitlines()
+    assert json.loads(jsonl) == {
+        "id": "00000000-0000-4000-8000-0000000000aa",
+        "recorded_at": "2026-11-01T21:30:00.000005Z", "day": "2026-11-02",
+        "visitor_id": str(visitor), "version": 1, "action": "custom", "necessary": True,
+        "functional": True, "analytics": False, "advertising": True, "language": "ar",
+        "source": "preferences", "age_confirmed": None, "gpc": False, "policy_mode": "opt_out",
+        "policy_rule": None, "country": None, "device_type": "mobile",
+        "browser_family": 'Chrome, "Mobile"', "os_family": "-1", "page_url": ARABIC,
+        "ip": "192.0.2.0", "client_time": "2026-11-01T21:29:59.000000Z", "decision_ms": 42,
+        "idempotency_key": "k-12345678", "prev_hash": None, "record_hash": None}

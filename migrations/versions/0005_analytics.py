@@ -81,7 +81,8 @@ def upgrade():
     sa.Column('site_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('erased', sa.Boolean(), nullable=False),
-    sa.Column('banner_version_id', sa.Integer(), nullable=False),
+    sa.Column('grain', sa.SmallInteger(), nullable=False),
+    sa.Column('banner_version_id', sa.Integer(), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('device_type', sa.String(length=16), nullable=True),
     sa.Column('browser_family', sa.String(length=64), nullable=True),
@@ -96,12 +97,12 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_rollup'))
     )
     with op.batch_alter_table('consent_rollup', schema=None) as batch_op:
-        batch_op.create_index('ix_consent_rollup_site_day', ['site_id', 'day'], unique=False)
+        batch_op.create_index('ix_consent_rollup_site_grain_day', ['site_id', 'grain', 'day'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('consent_rollup', schema=None) as batch_op:
-        batch_op.drop_index('ix_consent_rollup_site_day')
+        batch_op.drop_index('ix_consent_rollup_site_grain_day')
     op.drop_table('consent_rollup')
     with op.batch_alter_table('reconsent_rollup', schema=None) as batch_op:
         batch_op.drop_index('ix_reconsent_rollup_site_day')

@@ -60,21 +60,34 @@ def rebuild_all(site: Site, state: AnalyticsState) -> None:
 
 
 def refresh(site: Site) -> None:
-    """Bring the site's roll-ups up to now (see the module's docstring)."""
+    """Bring the site's roll-ups up to now (see the module's docstring). When nothing
+    changed, only reads: asking for stats does not write, nor wait for another refresh."""
+    state = db.session.get(AnalyticsState, site.id, populate_existing=True)
+    now = utcnow()
+    if state is not None and state.refreshed_until is not None \
+            and state.time_zone == site.time_zone and not _stale_days(site, state, now) \
+            and now - state.refreshed_until < LAG / 2:
+        db.session.rollback()
+        return
+    db.session.rollback()
     state = locked_state(site)
     if state.refreshed_until is None or state.time_zone != site.time_zone:
-        db.session.rollback()
-        rebuild_site(site)
-        return
-    zone = ZoneInfo(site.time_zone)
-    now = utcnow()
-    for day in days_between(local_day(state.refreshed_until - LAG, zone), local_day(now, zone)):
-        window = utc_window(day, zone)
-        raw, rolled = day_totals(site.id, day, *window)
-        if raw != rolled:
-            rebuild_day(site.id, day, *window)
-    state.refreshed_until = now
+        rebuild_all(site, state)
+    else:
+        rebuild_days(site, _stale_days(site, state, now))
+        state.refreshed_until = now
     db.session.commit()
+
+
+def _stale_days(site: Site, state: AnalyticsState, now) -> list[date]:
+    """The days from LAG before the last refresh to now whose counts moved since."""
+    zone = ZoneInfo(site.time_zone)
+    stale = []
+    for day in days_between(local_day(state.refreshed_until - LAG, zone), local_day(now, zone)):
+        raw, rolled = day_totals(site.id, day, *utc_window(day, zone))
+        if raw != rolled:
+            stale.append(day)
+    return stale
 
 
 def _data_span(site_id: int):

@@ -24,6 +24,21 @@ reconsent = ReconsentRollup.__table__
 KEY = ("banner_version_id", "language", "device_type", "browser_family", "os_family",
        "country", "source", "policy_mode")
 COUNTS = ROLLUP_COUNTS + DECISION_MS_BUCKETS
+# Every day is kept at these grains (the slice columns each keeps), coarsest first: a
+# question reads the first grain that has its dimensions, so a daily total sums one row a
+# day instead of every slice. The last, every column, answers any combination. Changing
+# this list needs `flask banner refresh-analytics --rebuild`.
+GRAINS = ((), ("banner_version_id",), ("language",), ("device_type",), ("browser_family",),
+          ("os_family",), ("country",), ("source",), ("policy_mode",),
+          ("device_type", "browser_family"), ("banner_version_id", "language"),
+          ("country", "policy_mode"), ("device_type", "browser_family", "os_family"), KEY)
+FINEST = len(GRAINS) - 1
+
+
+def grain_for(columns) -> int:
+    """The coarsest grain keeping every one of these slice columns."""
+    wanted = set(columns)
+    return next(n for n, grain in enumerate(GRAINS) if wanted <= set(grain))
 
 
 def _flag(condition) -> sa.ColumnElement:
@@ -110,14 +125,27 @@ def _display_counts(site_id, start, end, visitor) -> sa.Select:
 
 def _insert_counts(site_id: int, day: date, start: datetime, end: datetime,
                    visitor: uuid.UUID | None, erased: bool) -> None:
+    """The day's counts at the finest grain, then each coarser grain summed from them."""
     parts = sa.union_all(_decision_counts(_last_decisions(site_id, start, end, visitor)),
                          _record_counts(site_id, start, end, visitor),
                          _display_counts(site_id, start, end, visitor)).subquery("parts")
     keys = [parts.c[name] for name in KEY]
-    summed = sa.select(sa.literal(site_id), sa.literal(day), sa.literal(erased), *keys,
+    summed = sa.select(sa.literal(site_id), sa.literal(day), sa.literal(erased),
+                       sa.literal(FINEST), *keys,
                        *(sa.func.sum(parts.c[name]) for name in COUNTS)).group_by(*keys)
+    # Rows after this id are the ones inserted now: the site's lock keeps others out.
+    before = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(rollup.c.id), 0)))
     db.session.execute(rollup.insert().from_select(
-        ["site_id", "day", "erased", *KEY, *COUNTS], summed))
+        ["site_id", "day", "erased", "grain", *KEY, *COUNTS], summed))
+    for grain, columns in enumerate(GRAINS[:FINEST]):
+        kept = [rollup.c[name] for name in columns]
+        coarser = sa.select(rollup.c.site_id, rollup.c.day, rollup.c.erased, sa.literal(grain),
+                            *kept, *(sa.func.sum(rollup.c[name]) for name in COUNTS)) \
+            .where(rollup.c.site_id == site_id, rollup.c.day == day, rollup.c.id > before,
+                   rollup.c.grain == FINEST) \
+            .group_by(rollup.c.site_id, rollup.c.day, rollup.c.erased, *kept)
+        db.session.execute(rollup.insert().from_select(
+            ["site_id", "day", "erased", "grain", *columns, *COUNTS], coarser))
 
 
 def _insert_reconsent(site_id: int, day: date, start: datetime, end: datetime,
@@ -159,13 +187,17 @@ def keep_erased(site_id: int, day: date, start: datetime, end: datetime,
 
 
 def day_totals(site_id: int, day: date, start: datetime, end: datetime) -> tuple:
-    """(records, displays) in the day's window and in its roll-up: equal when current."""
-    raw_records = sa.select(sa.func.count()).where(
-        records.c.site_id == site_id, records.c.recorded_at >= start, records.c.recorded_at < end)
-    raw_displays = sa.select(sa.func.count()).where(
-        displays.c.site_id == site_id, displays.c.shown_at >= start, displays.c.shown_at < end)
-    rolled = sa.select(sa.func.coalesce(sa.func.sum(rollup.c.decisions), 0),
-                       sa.func.coalesce(sa.func.sum(rollup.c.displays), 0)).where(
-        rollup.c.site_id == site_id, rollup.c.day == day, rollup.c.erased.is_(False))
-    counted = db.session.execute(rolled).one()
-    return (db.session.scalar(raw_records), db.session.scalar(raw_displays)), tuple(counted)
+    """(records, displays) of the day's window, and (records, displays) counted in its
+    roll-up: equal when the roll-up is current."""
+    def count(table, column):
+        return sa.select(sa.func.count()).where(table.c.site_id == site_id, column >= start,
+                                                column < end).scalar_subquery()
+
+    def rolled(name):
+        return sa.select(sa.func.coalesce(sa.func.sum(rollup.c[name]), 0)).where(
+            rollup.c.site_id == site_id, rollup.c.grain == 0, rollup.c.day == day,
+            rollup.c.erased.is_(False)).scalar_subquery()
+    row = db.session.execute(sa.select(
+        count(records, records.c.recorded_at), count(displays, displays.c.shown_at),
+        rolled("decisions"), rolled("displays"))).one()
+    return (row[0], row[1]), (int(row[2]), int(row[3]))

@@ -11,7 +11,7 @@ from .days import utc_window
 from .freshness import refresh
 from .metrics import metrics
 from .reconsent import reconsent
-from .rollups import COUNTS
+from .rollups import COUNTS, grain_for
 
 DIMENSIONS = ("day", "version", "language", "device", "browser", "os", "country", "source",
               "policy")
@@ -69,9 +69,11 @@ def stats(site_id: int, start: date, end: date, group_by: tuple[str, ...] = ()) 
     site = site_of(site_id)
     refresh(site)
     keys = [table.c[COLUMNS[name]] for name in dims]
+    grain = grain_for(COLUMNS[name] for name in dims if name != "day")
     rows = db.session.execute(
         sa.select(*keys, *(sa.func.sum(table.c[name]) for name in COUNTS))
-        .where(table.c.site_id == site.id, table.c.day >= start, table.c.day <= end)
+        .where(table.c.site_id == site.id, table.c.grain == grain, table.c.day >= start,
+               table.c.day <= end)
         .group_by(*keys)).all()
     numbers = dict(db.session.execute(sa.select(BannerVersion.id, BannerVersion.number)
                                       .where(BannerVersion.site_id == site.id)).all())
