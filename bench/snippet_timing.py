@@ -40,6 +40,12 @@ PROBE = """(() => {
 })();"""
 
 VISIBLE = "banner visible at "
+GATED = "gated tag at "
+# When the page's first gated tag (a stand-in tracker) started loading, once it has loaded.
+GATED_PROBE = """new PerformanceObserver((list, observer) => {
+  const tag = list.getEntries().find(entry => entry.name.includes('%s'));
+  if (tag) { observer.disconnect(); console.debug('%s' + tag.startTime); }
+}).observe({type: 'resource', buffered: true});""" % (TRACKERS, GATED)
 ACCEPT = '#consent-banner [data-action="accept-all"]'
 
 
@@ -101,6 +107,7 @@ def returning_visit(browser, url: str, ours: set[str], served: list[str]) -> dic
     context = browser.new_context()
     try:
         context.add_init_script(PROBE)
+        context.add_init_script(GATED_PROBE)
         tab = context.new_page()
         tab.goto(url)
         with tab.expect_response(lambda r: r.request.method == "POST"
@@ -111,17 +118,16 @@ def returning_visit(browser, url: str, ours: set[str], served: list[str]) -> dic
         asked = []
         tab.on("request", lambda request: asked.append(request.url))
         reached = len(served)
-        with tab.expect_request(lambda r: TRACKERS in r.url, timeout=TIMEOUT_MS):
+        with tab.expect_console_message(lambda m: m.text.startswith(GATED),
+                                        timeout=TIMEOUT_MS) as message:
             tab.goto(url, wait_until="commit")
         first = next(i for i, u in enumerate(asked) if TRACKERS in u)
-        tab.wait_for_load_state()  # the tracker's timing entry is there once it loaded
-        entry = f"performance.getEntriesByType('resource').find(e => e.name.includes('{TRACKERS}'))"
         on_server = served[reached:]
         on_server = on_server[:next((i for i, p in enumerate(on_server) if TRACKERS in p),
                                     len(on_server))]
         return {"asked": [_path(u) for u in asked[:first] if _ours(u, ours)],
                 "reached": [p for p in on_server if _ours("http://server" + p, ours)],
-                "tracker_at": tab.evaluate(f"{entry}.startTime")}
+                "tracker_at": float(message.value.text[len(GATED):])}
     finally:
         context.close()
 

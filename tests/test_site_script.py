@@ -33,6 +33,15 @@ def test_script_carries_the_published_banner_of_each_language(client, site):
     assert banners["ar"]["texts"]["accept_all"] == "قبول الكل"
 
 
+@pytest.mark.parametrize("default, order", [("ar", ["ar", "en"]), ("en", ["en", "ar"])])
+def test_the_banner_answered_without_a_language_comes_first(client, make_site, default, order):
+    make_site(site_key="ordered", default_language=default)
+    script = client.get("/v1/sites/ordered/snippet.js").data
+    banners = _slot(client.get("/static/snippet.js").data, script)
+    assert list(banners) == order
+    assert next(iter(banners.values())) == client.get("/v1/sites/ordered/banner").json
+
+
 def test_script_is_the_served_snippet_with_its_map(client, site):
     response = client.get(SCRIPT)
     static = client.get("/static/snippet.js")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from ..cache import stale_if_error
-from .banners import live_version, render_banner
+from .banners import live_version, render_banner, resolve_language
 from .sites import SiteSettings
 
 LINE_SEPARATOR, PARAGRAPH_SEPARATOR = "\u2028".encode(), "\u2029".encode()
@@ -39,14 +39,20 @@ def _unpublished_cache_control() -> str:
 
 
 def preloaded_banners(site: SiteSettings, country: str | None = None) -> PreloadedBanners:
-    """The site's live banner in each language it offers, keyed by language, with the
-    policy for the visitor's country (from the trusted header) as the banner GET has it."""
+    """The site's live banner in each language it offers, keyed by language (the banner
+    GET's answer without ?lang first), with the policy for the visitor's country (from the
+    trusted header) as the banner GET has it."""
     live = live_version(site)
     if live is None:
         # The snippet still installs (consent defaults, gating, the JS API) and asks for
         # the banner itself, which answers 404 until one is published.
         return PreloadedBanners(b"{}", _unpublished_cache_control(), (), ())
-    rendered = [render_banner(site, language, country) for language in live.document["languages"]]
+    # The language the banner GET answers without ?lang comes first: a page whose
+    # languages the site does not offer takes the first, as it would have been answered.
+    offered = live.document["languages"]
+    first = resolve_language(None, offered, site.default_language)
+    rendered = [render_banner(site, language, country)
+                for language in [first] + [other for other in offered if other != first]]
     body = b"{" + b",".join(json.dumps(banner.language).encode() + b":" + banner.body
                             for banner in rendered) + b"}"
     # JSON is a JavaScript expression (its keys are fixed by the document's schema, so no
