@@ -50,20 +50,18 @@ class Snippet:
     after: bytes
     minified: bool
     has_slot: bool  # whether the text has the preloaded marker (the build always has)
+    body: bytes  # as /static/snippet.js serves it: nothing preloaded
+    etag: str
 
     def with_preloaded(self, banners: bytes) -> bytes:
         return self.before + (banners if self.has_slot else b"") + self.after
 
-    @property
-    def body(self) -> bytes:
-        return self.with_preloaded(b"{}")
 
-    @property
-    def etag(self) -> str:
-        return _etag(self.body)
+def _snippet(before: bytes, after: bytes, minified: bool, has_slot: bool) -> Snippet:
+    body = before + (b"{}" if has_slot else b"") + after
+    return Snippet(before, after, minified, has_slot, body, _etag(body))
 
 
-@lru_cache(maxsize=64)
 def _etag(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
@@ -96,7 +94,7 @@ def _load(source_path: str, build_path: str, _stamps: tuple) -> Snippet:
     if text.count(MARKER) != 1 or text.count(PRELOADED) > 1:
         raise RuntimeError(f"the snippet must hold {MARKER} once and {PRELOADED} at most once")
     before, slot, after = text.replace(MARKER, catalogue_json()).partition(PRELOADED)
-    return Snippet(before.encode(), after.encode(), minified, slot != "")
+    return _snippet(before.encode(), after.encode(), minified, slot != "")
 
 
 def _stamp(path: str) -> int:

@@ -81,7 +81,8 @@ def variants(store_page: str, banner: dict, site: str, lang: str) -> dict[str, s
 
 def static_banner(store_page: str, shadow_html: str) -> str:
     """The store page with our banner as static HTML where the snippet puts it."""
-    host = f'<div id="consent-banner"><template shadowrootmode="open">{shadow_html}</template></div>'
+    host = (f'<div id="consent-banner"><template shadowrootmode="open">{shadow_html}'
+            '</template></div>')
     return _after_body(_swap_tag(store_page, ""), host)
 
 
