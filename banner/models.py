@@ -311,3 +311,7 @@ class AnalyticsState(db.Model):
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id"), primary_key=True)
     time_zone: Mapped[str] = mapped_column(sa.String(64))
     refreshed_until: Mapped[datetime | None]
+    # Records and displays recorded since refreshed_until minus the refresh lag, as counted
+    # then: while they stay the same, nothing new has become visible.
+    tail_records: Mapped[int] = mapped_column(default=0)
+    tail_displays: Mapped[int] = mapped_column(default=0)

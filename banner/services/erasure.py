@@ -3,7 +3,6 @@ import hashlib
 import hmac
 import uuid
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 from ..dbutil import insert_for
 from ..errors import NotFound
@@ -11,9 +10,8 @@ from ..extensions import db
 from ..models import (ConsentRecord, ErasedDecisions, ErasureReceipt, Impression, Site,
                       VisitorConsent)
 from . import audit
-from .analytics.days import utc_window
-from .analytics.freshness import days_of, locked_state, rebuild_days
-from .analytics.rollups import keep_erased
+from .analytics.freshness import day_span, days_of, locked_state, rebuild_days
+from .analytics.rollups import insert_counts, insert_reconsent
 
 records = ConsentRecord.__table__
 states = VisitorConsent.__table__
@@ -62,9 +60,10 @@ def _visitor_days(site: Site, visitor_id: uuid.UUID) -> list:
 def _keep_analytics(site: Site, visitor_id: uuid.UUID, days: list) -> None:
     """Move the visitor's share of the consent-rate roll-ups to erased counts, so the
     rates read afterwards are the same as before (the caller deletes, then rebuilds)."""
-    zone = ZoneInfo(site.time_zone)
     for day in days:
-        keep_erased(site.id, day, *utc_window(day, zone), visitor_id)
+        span = day_span(site, day, visitor_id)
+        insert_counts(span, erased=True)
+        insert_reconsent(span, erased=True)
 
 
 def erase_visitor(site: Site, visitor_id: uuid.UUID, actor: audit.Actor) -> dict:

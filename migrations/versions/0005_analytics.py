@@ -59,6 +59,8 @@ def upgrade():
     sa.Column('site_id', sa.Integer(), nullable=False),
     sa.Column('time_zone', sa.String(length=64), nullable=False),
     sa.Column('refreshed_until', sa.DateTime(), nullable=True),
+    sa.Column('tail_records', sa.Integer(), nullable=False),
+    sa.Column('tail_displays', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['site_id'], ['site.id'], name=op.f('fk_analytics_state_site_id_site')),
     sa.PrimaryKeyConstraint('site_id', name=op.f('pk_analytics_state'))
     )

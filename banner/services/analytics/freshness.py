@@ -2,9 +2,10 @@
 
 Consents are written by the request (or its group committer) with recorded_at set to the
 time of the request; a record can become visible a little after that time (it commits
-later). So every refresh re-checks the days from LAG before the previous refresh to now,
-and rebuilds any whose record or display count differs from its roll-up. Days older than
-that cannot change except by purge and erasure, which rebuild what they touch.
+later). A refresh therefore looks again at everything recorded since LAG before the
+previous refresh: when the count of those records or displays moved, the days they fall
+on are compared with their roll-ups and rebuilt if they differ. Older rows cannot change
+except by purge and erasure, which rebuild what they touch.
 """
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -13,14 +14,20 @@ import sqlalchemy as sa
 
 from ...dbutil import insert_for
 from ...extensions import db
-from ...models import AnalyticsState, ConsentRecord, ConsentRollup, Impression, \
-    ReconsentRollup, Site, utcnow
+from ...models import AnalyticsState, ConsentRecord, Impression, Site, utcnow
 from .days import days_between, local_day, utc_window
-from .rollups import day_totals, rebuild_day
+from .rollups import day_totals, delete_counts, insert_counts, insert_reconsent
+from .span import Span
 
 # Far longer than a consent write can take to commit (the group committer gives up after
 # seconds): a record recorded before refreshed_until - LAG is visible by then.
 LAG = timedelta(minutes=10)
+records, displays = ConsentRecord.__table__, Impression.__table__
+
+
+def day_span(site: Site, day: date, visitor=None) -> Span:
+    return Span(site.id, *utc_window(day, ZoneInfo(site.time_zone)), site.time_zone, day,
+                visitor)
 
 
 def locked_state(site: Site) -> AnalyticsState:
@@ -34,9 +41,13 @@ def locked_state(site: Site) -> AnalyticsState:
 
 
 def rebuild_days(site: Site, days) -> None:
-    zone = ZoneInfo(site.time_zone)
+    """Count these days again (the caller holds the site's lock)."""
+    days = list(days)
+    delete_counts(site.id, days)
     for day in days:
-        rebuild_day(site.id, day, *utc_window(day, zone))
+        span = day_span(site, day)
+        insert_counts(span, erased=False)
+        insert_reconsent(span, erased=False)
 
 
 def rebuild_site(site: Site) -> None:
@@ -49,50 +60,69 @@ def rebuild_site(site: Site) -> None:
 
 def rebuild_all(site: Site, state: AnalyticsState) -> None:
     """rebuild_site within the caller's transaction, the state already locked."""
-    zone = ZoneInfo(site.time_zone)
-    for table in (ConsentRollup.__table__, ReconsentRollup.__table__):
-        db.session.execute(table.delete().where(table.c.site_id == site.id,
-                                                table.c.erased.is_(False)))
+    now = utcnow()
+    delete_counts(site.id)
     first, last = _data_span(site.id)
     if first is not None:
-        rebuild_days(site, days_between(local_day(first, zone), local_day(last, zone)))
-    state.time_zone, state.refreshed_until = site.time_zone, utcnow()
+        zone = ZoneInfo(site.time_zone)
+        first, last = local_day(first, zone), local_day(last, zone)
+        if db.session.get_bind().dialect.name == "postgresql":  # every day in one pass
+            span = Span(site.id, utc_window(first, zone)[0], utc_window(last, zone)[1],
+                        site.time_zone, None)
+            insert_counts(span, erased=False)
+            insert_reconsent(span, erased=False)
+        else:
+            rebuild_days(site, days_between(first, last))
+    _mark_refreshed(state, site, now)
 
 
 def refresh(site: Site) -> None:
     """Bring the site's roll-ups up to now (see the module's docstring). When nothing
-    changed, only reads: asking for stats does not write, nor wait for another refresh."""
+    changed, it only reads: asking for stats neither writes nor waits for a lock."""
     state = db.session.get(AnalyticsState, site.id, populate_existing=True)
-    now = utcnow()
     if state is not None and state.refreshed_until is not None \
-            and state.time_zone == site.time_zone and not _stale_days(site, state, now) \
-            and now - state.refreshed_until < LAG / 2:
+            and state.time_zone == site.time_zone \
+            and _tail_counts(site.id, state.refreshed_until - LAG) == (state.tail_records,
+                                                                        state.tail_displays):
         db.session.rollback()
         return
     db.session.rollback()
     state = locked_state(site)
+    now = utcnow()
     if state.refreshed_until is None or state.time_zone != site.time_zone:
         rebuild_all(site, state)
     else:
-        rebuild_days(site, _stale_days(site, state, now))
-        state.refreshed_until = now
+        zone = ZoneInfo(site.time_zone)
+        days = days_between(local_day(state.refreshed_until - LAG, zone), local_day(now, zone))
+        rebuild_days(site, [day for day in days
+                            if not _current(day_totals(day_span(site, day)))])
+        _mark_refreshed(state, site, now)
     db.session.commit()
 
 
-def _stale_days(site: Site, state: AnalyticsState, now) -> list[date]:
-    """The days from LAG before the last refresh to now whose counts moved since."""
-    zone = ZoneInfo(site.time_zone)
-    stale = []
-    for day in days_between(local_day(state.refreshed_until - LAG, zone), local_day(now, zone)):
-        raw, rolled = day_totals(site.id, day, *utc_window(day, zone))
-        if raw != rolled:
-            stale.append(day)
-    return stale
+def _current(totals) -> bool:
+    raw, rolled = totals
+    return raw == rolled
+
+
+def _mark_refreshed(state: AnalyticsState, site: Site, now) -> None:
+    """Remember when, in which zone, and what the next refresh compares with."""
+    state.time_zone, state.refreshed_until = site.time_zone, now
+    state.tail_records, state.tail_displays = _tail_counts(site.id, now - LAG)
+
+
+def _tail_counts(site_id: int, since) -> tuple[int, int]:
+    """Records and displays of the site recorded since a time (a short index range)."""
+    def count(table, column):
+        return sa.select(sa.func.count()).where(table.c.site_id == site_id,
+                                                column >= since).scalar_subquery()
+    row = db.session.execute(sa.select(count(records, records.c.recorded_at),
+                                       count(displays, displays.c.shown_at))).one()
+    return row[0], row[1]
 
 
 def _data_span(site_id: int):
     """(earliest, latest) time of any record or display of the site; (None, None) if none."""
-    records, displays = ConsentRecord.__table__, Impression.__table__
     spans = [db.session.execute(sa.select(sa.func.min(column), sa.func.max(column))
                                 .where(table.c.site_id == site_id)).one()
              for table, column in ((records, records.c.recorded_at),
