@@ -136,7 +136,7 @@ def test_versions_compare_any_two_and_show_what_changed(signed_in, shop):
 
 def test_the_install_page_gives_this_stores_tag_and_the_guides(signed_in, shop):
     page = text(signed_in.get(f"/dashboard/sites/{shop.id}/install"))
-    assert ('&lt;script src=&#34;http://localhost/static/snippet.js&#34; '
+    assert ('&lt;script src=&#34;http://localhost/v1/sites/demo-electronics/snippet.js&#34; '
             'data-site=&#34;demo-electronics&#34;&gt;&lt;/script&gt;') in page
     assert 'data-copy="#install-tag"' in page
     for guide in ("Shopify", "Salla", "Google Tag Manager", "Plain HTML"):

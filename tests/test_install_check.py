@@ -52,6 +52,17 @@ def test_a_correct_page_has_the_tag_first_and_nothing_ungated(store):
     assert not report.tag_deferred and report.ungated == [] and report.other_keys == []
 
 
+@pytest.mark.parametrize("tag", [
+    f'<script src="https://consent.example/v1/sites/{KEY}/snippet.js" data-site="{KEY}"></script>',
+    f'<script src="https://consent.example/v1/sites/{KEY}/snippet.js"></script>'])
+def test_the_per_site_script_is_our_tag_with_or_without_data_site(store, tag):
+    url = store("/", page(tag + GATED))
+    report = check_install(url, KEY, allow_private=True)
+    assert (report.tag_found, report.tag_first, report.other_keys) == (True, True, [])
+    other = check_install(url, "another-key", allow_private=True)
+    assert (other.tag_found, other.other_keys) == (False, [KEY])
+
+
 def test_a_tag_after_another_script_is_found_but_not_first(store):
     url = store("/late", page('<script src="/theme.js"></script>' + TAG))
     report = check_install(url, KEY, allow_private=True)

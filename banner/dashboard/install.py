@@ -62,7 +62,8 @@ def _refused(form) -> int:
 
 
 def _tag(site) -> str:
-    return (f'<script src="{request.host_url}static/snippet.js" '
+    # The per-site script: the snippet with the published banner, one round trip.
+    return (f'<script src="{request.host_url}v1/sites/{site.site_key}/snippet.js" '
             f'data-site="{site.site_key}"></script>')
 
 

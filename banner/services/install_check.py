@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 from ..errors import Invalid
 from .safe_fetch import fetch_page
 from .tag_converter import JS_TYPES, STRICTEST_FIRST, convert, start_tag
-from .tag_vendors import Vendor, is_gtm_container, is_our_tag, known_hosts, vendors_in
+from .tag_vendors import (Vendor, is_gtm_container, is_our_tag, known_hosts, our_tag_site,
+                          vendors_in)
 
 HEAD_TAGS = frozenset({"html", "head", "title", "meta", "link", "style", "script", "noscript",
                        "base", "template"})
@@ -101,8 +102,8 @@ def scan_page(html: str, page_url: str, site_key: str, vendors: list[dict] = ())
     report, hosts = Report(page_url), known_hosts(vendors)
     scripts = [e for e in parser.elements if e.tag == "script" and not e.in_noscript]
     ours = [e for e in scripts if is_our_tag(e.attrs)]
-    mine = [e for e in ours if e.attrs.get("data-site") == site_key]
-    report.other_keys = sorted({e.attrs.get("data-site") or "" for e in ours} - {site_key})
+    mine = [e for e in ours if our_tag_site(e.attrs) == site_key]
+    report.other_keys = sorted({our_tag_site(e.attrs) or "" for e in ours} - {site_key})
     if mine:
         tag = mine[0]
         report.tag_found, report.tag_in_head = True, tag.in_head

@@ -66,9 +66,23 @@ def vendors_in(hosts: dict[str, Vendor], url: str | None = None, code: str = "")
     return list(found.values())
 
 
+# The per-site script (one round trip) and the static snippet with data-site.
+SITE_SCRIPT = re.compile(r"/v1/sites/([^/]+)/snippet\.js\Z")
+
+
+def our_tag_site(attrs: dict) -> str | None:
+    """The site key of our install tag, or None when attrs are not our tag."""
+    path = split_url(attrs.get("src")).path
+    per_site = SITE_SCRIPT.search(path)
+    if per_site:
+        return attrs.get("data-site") or per_site.group(1)
+    if path.endswith("/static/snippet.js") and "data-site" in attrs:
+        return attrs["data-site"]
+    return None
+
+
 def is_our_tag(attrs: dict) -> bool:
-    return (split_url(attrs.get("src")).path.endswith("/static/snippet.js")
-            and "data-site" in attrs)
+    return our_tag_site(attrs) is not None
 
 
 def is_gtm_container(url: str | None, code: str) -> bool:

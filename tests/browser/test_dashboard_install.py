@@ -54,7 +54,8 @@ def open_install(page, live_server, app, lang: str = "en") -> int:
 def test_a_pasted_meta_pixel_is_converted_in_place(page, live_server, app, demo_merchant):
     open_install(page, live_server, app)
     assert page.locator("#install-tag").inner_text() == (
-        f'<script src="{live_server}/static/snippet.js" data-site="demo-electronics"></script>')
+        f'<script src="{live_server}/v1/sites/demo-electronics/snippet.js" '
+        'data-site="demo-electronics"></script>')
     url = page.url
     page.locator("#convert-markup").fill(META_PIXEL)
     page.get_by_role("button", name="Convert", exact=True).click()
