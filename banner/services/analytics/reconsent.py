@@ -10,23 +10,20 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ...extensions import db
-from ...models import BannerVersion, ReconsentRollup
+from ...models import ReconsentRollup
 from .metrics import rate
 
 table = ReconsentRollup.__table__
 
 
-def reconsent(site_id: int, last_day, published_before: datetime) -> list[dict]:
+def reconsent(site_id: int, last_day, published_before: datetime, versions: list) -> list[dict]:
     """One entry per material version published before the range's end (the first
-    version excepted: nobody held an earlier consent), counted up to last_day."""
-    numbers = db.session.scalars(
-        sa.select(BannerVersion.number).where(
-            BannerVersion.site_id == site_id, BannerVersion.status == "published",
-            BannerVersion.change_kind == "material", BannerVersion.published_at < published_before)
-        .order_by(BannerVersion.number)).all()
-    first = db.session.scalar(sa.select(sa.func.min(BannerVersion.number)).where(
-        BannerVersion.site_id == site_id, BannerVersion.status == "published"))
-    numbers = [n for n in numbers if n != first]
+    version excepted: nobody held an earlier consent), counted up to last_day. versions:
+    the site's BannerVersion rows (number, status, change_kind, published_at)."""
+    published = sorted(v.number for v in versions if v.status == "published")
+    numbers = [v.number for v in sorted(versions, key=lambda v: v.number)
+               if v.status == "published" and v.change_kind == "material"
+               and v.published_at < published_before and v.number != published[0]]
     if not numbers:
         return []
     cells = db.session.execute(

@@ -75,8 +75,11 @@ def stats(site_id: int, start: date, end: date, group_by: tuple[str, ...] = ()) 
         .where(table.c.site_id == site.id, table.c.grain == grain, table.c.day >= start,
                table.c.day <= end)
         .group_by(*keys)).all()
-    numbers = dict(db.session.execute(sa.select(BannerVersion.id, BannerVersion.number)
-                                      .where(BannerVersion.site_id == site.id)).all())
+    versions = db.session.execute(
+        sa.select(BannerVersion.id, BannerVersion.number, BannerVersion.status,
+                  BannerVersion.change_kind, BannerVersion.published_at)
+        .where(BannerVersion.site_id == site.id)).all()
+    numbers = {version.id: version.number for version in versions}
     totals = dict.fromkeys(COUNTS, 0)
     groups = []
     for row in rows:
@@ -89,7 +92,7 @@ def stats(site_id: int, start: date, end: date, group_by: tuple[str, ...] = ()) 
     groups.sort(key=lambda group: _sort_key(group["key"]))
     zone = ZoneInfo(site.time_zone)
     answer_totals = metrics(totals)
-    answer_totals["reconsent"] = reconsent(site.id, end, utc_window(end, zone)[1])
+    answer_totals["reconsent"] = reconsent(site.id, end, utc_window(end, zone)[1], versions)
     db.session.commit()  # ends the read transaction: exports and pages may run long after
     return {"from": start.isoformat(), "to": end.isoformat(), "time_zone": site.time_zone,
             "group_by": list(dims), "totals": answer_totals, "groups": groups}
