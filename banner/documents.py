@@ -6,7 +6,8 @@ import copy
 import hashlib
 import json
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (RAISE, Schema, ValidationError, fields, pre_dump, pre_load, validate,
+                         validates_schema)
 
 from .default_texts import DEFAULT_TEXTS
 from .errors import Invalid
@@ -73,14 +74,70 @@ class VendorSchema(Schema):
     privacy_url = fields.Url(required=True, schemes={"https", "http"})
 
 
+LAYOUTS = ("bar", "box-left", "box-right", "modal")
+# Documents stored before `layout` carried `position`: read as the layout it drew.
+FORMER_POSITIONS = {"bottom": "bar", "center": "modal"}
+REOPEN_CONTROLS = ("button-left", "button-right", "icon-left", "icon-right", "none")
+APPEARANCE_DEFAULTS = {"layout": "bar", "theme": "light", "accent_color": "#0b6e4f",
+                       "corner_radius": 12, "font": "system", "reopen": "icon-left"}
+
+
+def _with_layout(data):
+    """An appearance with its former `position` turned into `layout` (which wins); any
+    other value of `position` stays, and is refused as an unknown field."""
+    position = data.get("position") if isinstance(data, dict) else None
+    if not isinstance(position, str) or position not in FORMER_POSITIONS:
+        return data
+    data = dict(data)
+    data.setdefault("layout", FORMER_POSITIONS[data.pop("position")])
+    return data
+
+
 class AppearanceSchema(Schema):
+    """How the banner looks; left and right are the screen's, in every language."""
+
     class Meta:
         unknown = RAISE
 
-    position = fields.String(load_default="bottom", validate=validate.OneOf(["bottom", "center"]))
-    theme = fields.String(load_default="light", validate=validate.OneOf(["light", "dark"]))
-    accent_color = fields.String(load_default="#0b6e4f",
-                                 validate=Whole(r"^#[0-9a-fA-F]{6}$"))
+    layout = fields.String(load_default=APPEARANCE_DEFAULTS["layout"],
+                           validate=validate.OneOf(LAYOUTS), metadata={
+        "description": "bar: along the bottom; box-left, box-right: a box in that bottom "
+                       "corner; modal: a box in the middle. On phones, all but modal are a "
+                       "sheet at the bottom. A former `position` is read as bottom -> bar, "
+                       "center -> modal."})
+    theme = fields.String(load_default=APPEARANCE_DEFAULTS["theme"],
+                          validate=validate.OneOf(["light", "dark", "auto"]), metadata={
+        "description": "auto follows the device (prefers-color-scheme)."})
+    accent_color = fields.String(load_default=APPEARANCE_DEFAULTS["accent_color"],
+                                 validate=Whole(r"^#[0-9a-fA-F]{6}$"), metadata={
+        "description": "The buttons' colour; their text is black or white, whichever "
+                       "contrasts more."})
+    corner_radius = fields.Integer(load_default=APPEARANCE_DEFAULTS["corner_radius"],
+                                   strict=True, validate=validate.Range(0, 24),
+                                   metadata={"description": "In CSS pixels."})
+    font = fields.String(load_default=APPEARANCE_DEFAULTS["font"],
+                         validate=validate.OneOf(["system", "store"]), metadata={
+        "description": "system: the device's own fonts (an Arabic stack for right-to-left "
+                       "languages); store: the store page's font family."})
+    reopen = fields.String(load_default=APPEARANCE_DEFAULTS["reopen"],
+                           validate=validate.OneOf(REOPEN_CONTROLS), metadata={
+        "description": "The control that opens the preferences after a decision: a button "
+                       "with its text or a small icon button, in that bottom corner; none "
+                       "when the store links ConsentBanner.open() itself (its footer, say)."})
+
+    @pre_load
+    def former_position(self, data, **kwargs):
+        return _with_layout(data)
+
+    @pre_dump
+    def complete(self, data, **kwargs):
+        # A document stored before these options is shown as it is drawn.
+        return {**APPEARANCE_DEFAULTS, **_with_layout(data)}
+
+
+def normalised_appearance(stored: dict) -> dict:
+    """A stored document's appearance with every option, as it is drawn."""
+    return AppearanceSchema().load(stored)
 
 
 class RegionRuleSchema(Schema):

@@ -207,4 +207,7 @@ class BannerOutSchema(Schema):
     policy_url = fields.String(required=True)
     contact = fields.Nested(ContactSchema, required=True)
     markup = fields.String(required=True, metadata={
-        "description": "The banner's escaped HTML and CSS, rendered on the server."})
+        "description": "The banner's escaped HTML, rendered on the server."})
+    styles = fields.String(required=True, metadata={
+        "description": "The banner's CSS, for a constructed style sheet in its shadow root "
+                       "(allowed by a strict `style-src 'self'`, unlike a <style> element)."})

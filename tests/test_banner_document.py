@@ -15,7 +15,7 @@ def test_default_document_is_complete_in_arabic_and_english():
         assert all(texts[key].strip() for key in TEXT_KEYS)
         assert set(texts["categories"]) == {"necessary", "functional", "analytics", "advertising"}
     assert document["behaviour"]["consent_lifetime_days"] == 365
-    assert document["appearance"]["position"] == "bottom"
+    assert document["appearance"]["layout"] == "bar"
 
 
 def test_arabic_default_texts_are_arabic_not_copies_of_english():

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from banner.extensions import db
 from banner.services import drafts
 from banner.services.audit import Actor
 from banner.services.signin import set_language
@@ -125,7 +126,8 @@ def test_saving_stores_every_section_of_the_draft(client, owner):
         "vendors-0-name": "Chat Widget", "vendors-0-category": "functional",
         "vendors-0-hosts": "Widget.Chat.example\ncdn.chat.example",
         "vendors-0-privacy_url": "https://chat.example/privacy",
-        "position": "center", "theme": "dark", "accent_color": "#123456",
+        "layout": "box-right", "theme": "auto", "accent_color": "#123456",
+        "corner_radius": "20", "font": "store", "reopen": "none",
         "consent_lifetime_days": "180", "age_confirmation": "y", "default_mode": "opt_out",
         "regions": ["gcc", "us"], "policy_url": "https://store.example/privacy",
         "email": "privacy@store.example", "phone": "+966 11 123 4567",
@@ -147,8 +149,9 @@ def test_saving_stores_every_section_of_the_draft(client, owner):
         {"key": "chat-widget", "name": "Chat Widget", "category": "functional",
          "hosts": ["widget.chat.example", "cdn.chat.example"],
          "privacy_url": "https://chat.example/privacy"}]
-    assert doc["appearance"] == {"position": "center", "theme": "dark",
-                                 "accent_color": "#123456"}
+    assert doc["appearance"] == {"layout": "box-right", "theme": "auto",
+                                 "accent_color": "#123456", "corner_radius": 20,
+                                 "font": "store", "reopen": "none"}
     behaviour = doc["behaviour"]
     assert (behaviour["consent_lifetime_days"], behaviour["honour_gpc"],
             behaviour["age_confirmation"], behaviour["default_mode"]) == (180, False, True,
@@ -209,6 +212,10 @@ def test_rules_made_through_the_api_are_kept_in_their_place(client, owner, docum
     ({"phone": "call me"}, "phone", "Digits, spaces"),
     ({"email": "nobody"}, "email", "Not a valid email address."),
     ({"accent_color": "red"}, "accent_color", "Choose a colour."),
+    ({"corner_radius": "30"}, "corner_radius", "A whole number from 0 to 24."),
+    ({"corner_radius": "round"}, "corner_radius", "A whole number."),
+    ({"layout": "diagonal"}, "layout", "Choose one of the options."),
+    ({"reopen": "top"}, "reopen", "Choose one of the options."),
     ({"texts-en-categories-functional-label": ""}, "texts-en-categories-functional-label",
      "Required, at most 80 characters."),
 ])
@@ -261,6 +268,26 @@ def test_a_hard_to_see_button_colour_is_warned_about_on_render(client, owner):
     page = client.get(f"/dashboard/sites/{owner.id}/banner").get_data(as_text=True)
     assert re.search(r'data-problem="edge">', page)  # shown: no hidden attribute
     assert re.search(r'data-problem="text" hidden>', page)
+
+
+@pytest.mark.parametrize("theme, warned", [("light", False), ("dark", True), ("auto", True)])
+def test_a_theme_that_follows_the_device_warns_of_either_background(client, owner, theme,
+                                                                    warned):
+    fields = editor_fields(client, owner.id)
+    fields.update({"accent_color": "#26262b", "theme": theme})  # near the dark background
+    assert save(client, owner, fields).status_code == 302
+    page = client.get(f"/dashboard/sites/{owner.id}/banner").get_data(as_text=True)
+    assert bool(re.search(r'data-problem="edge">', page)) is warned
+
+
+def test_a_document_stored_with_a_position_opens_with_its_layout(client, owner):
+    row = drafts.draft_row(owner)  # as stored before layouts: validation would map it
+    row.document = {**row.document, "appearance": {
+        "position": "center", "theme": "dark", "accent_color": "#123456"}}
+    db.session.commit()
+    fields = editor_fields(client, owner.id)
+    assert (fields["layout"], fields["theme"], fields["corner_radius"], fields["reopen"]) == \
+        ("modal", "dark", "12", "icon-left")
 
 
 def test_the_page_says_whether_the_draft_differs_from_the_live_version(client, owner):

@@ -4,20 +4,22 @@ import copy
 import re
 
 from ..default_texts import DEFAULT_TEXTS
-from ..documents import TEXT_KEYS
+from ..documents import TEXT_KEYS, normalised_appearance
 from ..models import CATEGORIES
 from ..services import regions
 from ..vendors import CATALOGUE, catalogue_vendor
 from .editor_form import EDITED_LANGUAGES
 from .editor_messages import translate
 
+APPEARANCE_CHOICES = ("layout", "theme", "font", "reopen")
 EMPTY_VENDOR_ROWS = 2  # offered without JavaScript; with it, rows are added on demand
 CONTACT = ("email", "phone", "whatsapp")
 
 
 def form_data(document: dict) -> dict:
     """What the form shows for a document (texts of a language it lacks: the defaults)."""
-    behaviour, appearance = document["behaviour"], document["appearance"]
+    behaviour = document["behaviour"]
+    appearance = normalised_appearance(document["appearance"])
     custom = [v for v in document["vendors"] if v["key"] not in CATALOGUE]
     return {
         "languages": list(document["languages"]),
@@ -26,8 +28,9 @@ def form_data(document: dict) -> dict:
         "catalogue": [v["key"] for v in document["vendors"] if v["key"] in CATALOGUE],
         "vendors": [{**vendor, "hosts": "\n".join(vendor["hosts"])} for vendor in custom]
         + [{}] * EMPTY_VENDOR_ROWS,
-        "position": appearance["position"], "theme": appearance["theme"],
+        **{key: appearance[key] for key in APPEARANCE_CHOICES},
         "accent_color": appearance["accent_color"].lower(),
+        "corner_radius": str(appearance["corner_radius"]),
         "consent_lifetime_days": str(behaviour["consent_lifetime_days"]),
         "honour_gpc": behaviour["honour_gpc"],
         "age_confirmation": behaviour["age_confirmation"],
@@ -113,6 +116,13 @@ def _vendors(form, existing: list[dict]) -> tuple[list[dict], list[tuple]]:
     return vendors, origins
 
 
+def _whole(text):
+    """A number as typed, as an integer when it is one (the document's validation says
+    what is wrong with anything else)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
 def _clean_texts(texts):
     """Texts as typed, without the blanks around them; browsers post new lines as CRLF."""
     if isinstance(texts, dict):
@@ -140,8 +150,8 @@ def document_from(form, existing: dict) -> tuple[dict, list[tuple]]:
         if existing["default_language"] in languages or not languages else languages[0],
         "texts": texts,
         "vendors": vendors,
-        "appearance": {"position": form.position.data, "theme": form.theme.data,
-                       "accent_color": accent},
+        "appearance": {**{key: getattr(form, key).data for key in APPEARANCE_CHOICES},
+                       "accent_color": accent, "corner_radius": _whole(form.corner_radius.data)},
         "behaviour": {
             "consent_lifetime_days": (form.consent_lifetime_days.data or "").strip(),
             "honour_gpc": form.honour_gpc.data, "age_confirmation": form.age_confirmation.data,

@@ -9,7 +9,7 @@ from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, Radi
                      SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.fields import ColorField, EmailField, TelField, URLField
 
-from ..documents import TEXT_KEYS
+from ..documents import LAYOUTS, REOPEN_CONTROLS, TEXT_KEYS
 from ..models import CATEGORIES
 from ..vendors import CATALOGUE
 
@@ -74,12 +74,18 @@ class EditorForm(FlaskForm):
         _l("Vendors from the catalogue"), validate_choice=False,
         choices=[SelectChoice(key, vendor["name"]) for key, vendor in CATALOGUE.items()])
     vendors = FieldList(FormField(CustomVendorForm))
-    position = RadioField(_l("Position"), validate_choice=False, choices=[
-        SelectChoice("bottom", _l("Bar at the bottom")),
-        SelectChoice("center", _l("Box in the middle"))])
+    # The options' sentences are in the template (editor/edit.html), beside their labels.
+    layout = RadioField(_l("Layout"), validate_choice=False, choices=[
+        SelectChoice(key, key) for key in LAYOUTS])
     theme = RadioField(_l("Theme"), validate_choice=False, choices=[
-        SelectChoice("light", _l("Light")), SelectChoice("dark", _l("Dark"))])
+        SelectChoice(key, key) for key in ("light", "dark", "auto")])
     accent_color = ColorField(_l("Button colour"))
+    corner_radius = StringField(_l("Corner roundness (pixels)"),
+                                description=_l("From 0 (square corners) to 24."))
+    font = RadioField(_l("Font"), validate_choice=False, choices=[
+        SelectChoice(key, key) for key in ("system", "store")])
+    reopen = RadioField(_l("Button to change a choice later"), validate_choice=False, choices=[
+        SelectChoice(key, key) for key in REOPEN_CONTROLS])
     consent_lifetime_days = StringField(
         _l("Remember a choice for (days)"),
         description=_l("After this, visitors are asked again. At most 730 days."))

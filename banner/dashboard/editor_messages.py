@@ -51,6 +51,7 @@ def _by_field() -> dict[str, str]:
         "phone": _("Digits, spaces and + ( ) - only, 5 to 20 characters."),
         "whatsapp": _("Digits, spaces and + ( ) - only, 5 to 20 characters."),
         "accent_color": _("Choose a colour."),
+        "corner_radius": _("A whole number from 0 to 24."),
         "countries": _("Countries are two-letter codes such as SA."),
     }
 

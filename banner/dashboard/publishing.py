@@ -42,6 +42,8 @@ def _labels() -> dict[str, str]:
         "rule_default_mode": _("Everywhere else"),
         "rule_region_rules": _("Rules by the visitor's country"),
         "position": _("Position"), "theme": _("Theme"), "accent_color": _("Button colour"),
+        "layout": _("Layout"), "corner_radius": _("Corner roundness (pixels)"),
+        "font": _("Font"),
         "email": _("Email"), "phone": _("Phone"), "whatsapp": _("WhatsApp"),
         "name": _("Name"), "category": _("Category"), "hosts": _("Hosts its scripts load from"),
         "privacy_url": _("Privacy policy address"),
@@ -51,7 +53,14 @@ def _labels() -> dict[str, str]:
 def _values() -> dict:
     return {True: _("Yes"), False: _("No"), None: "—", "opt_in": _("Ask first"),
             "opt_out": _("Notice with a way to refuse"), "bottom": _("Bar at the bottom"),
-            "center": _("Box in the middle"), "light": _("Light"), "dark": _("Dark")}
+            "center": _("Box in the middle"), "light": _("Light"), "dark": _("Dark"),
+            "bar": _("Bar at the bottom"), "box-left": _("Box at the bottom left"),
+            "box-right": _("Box at the bottom right"), "modal": _("Box in the middle"),
+            "auto": _("As the shopper's device"), "system": _("The device's own font"),
+            "store": _("My store's font"), "icon-left": _("Small icon at the bottom left"),
+            "icon-right": _("Small icon at the bottom right"),
+            "button-left": _("Button at the bottom left"),
+            "button-right": _("Button at the bottom right"), "none": _("None: a link in my store")}
 
 
 def category_name(key: str) -> str:

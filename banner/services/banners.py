@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from flask import current_app
 
 from ..cache import NEVER, LRUCache, app_cache, stale_if_error
-from ..documents import RTL_LANGUAGES
+from ..documents import RTL_LANGUAGES, normalised_appearance
 from ..errors import NotFound
 from ..models import CATEGORIES
 from ..security import EVERY_RESPONSE
-from .markup import render_markup
+from .markup import render_markup, render_styles
 from .policy import Policy, applied_policy, country_header, depends_on_country
 from .sites import SiteSettings, site_settings
 from .versions import latest_published, material_version_number
@@ -79,7 +79,8 @@ def localise(site_key: str, number: int, material: int, document: dict, language
         "categories": [{"key": key, **category_texts[key], "required": key == "necessary"}
                        for key in CATEGORIES],
         "vendors": document["vendors"],
-        "appearance": document["appearance"],
+        # Documents stored before an option existed are drawn with its default.
+        "appearance": normalised_appearance(document["appearance"]),
         "behaviour": document["behaviour"],
         # The policy that applies where the request came from (the default mode when no
         # country is known, or when the document has no region rules).
@@ -89,6 +90,7 @@ def localise(site_key: str, number: int, material: int, document: dict, language
     }
     # The look travels with the banner (cached like it): the snippet only wires it up.
     banner["markup"] = render_markup(banner)
+    banner["styles"] = render_styles(banner["appearance"])
     return banner
 
 

@@ -1,41 +1,40 @@
-"""The banner's look: its shadow-root markup and CSS, rendered on the server.
+"""The banner's look: its shadow-root markup and its style sheet, rendered on the server.
 
 Rendered once per published version and language and shipped inside the cacheable
 banner response, so the storefront snippet carries behaviour only and stays small,
 and merchant texts are escaped by Jinja rather than by string building in the browser.
+The style sheet travels apart from the markup (`styles`): the snippet adopts it as a
+constructed style sheet, which a strict storefront CSP (`style-src 'self'`) allows where
+it would block a <style> element or a style attribute.
 """
 import re
 from functools import lru_cache
-from importlib.resources import files
 
-from markupsafe import Markup
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .appearance import ink_on
 
 _env = Environment(loader=PackageLoader("banner", "templates"),
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
 
-@lru_cache(maxsize=1)
-def _css() -> Markup:
-    text = files("banner").joinpath("templates/banner/banner.css").read_text(encoding="utf-8")
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # comments are for us, not visitors
-    # Our own file, not merchant input: safe to put in <style> unescaped.
-    return Markup("".join(line.strip() for line in text.splitlines()))
+def _minified(css: str) -> str:
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments are for us, not visitors
+    return "".join(line.strip() for line in css.splitlines())
 
 
-def luminance(hex_colour: str) -> float:
-    """WCAG relative luminance of #rrggbb."""
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+@lru_cache(maxsize=256)
+def _styles(appearance: tuple) -> str:
+    values = dict(appearance)
+    return _minified(_env.get_template("banner/banner.css").render(
+        appearance=values, ink=ink_on(values["accent_color"])))
 
 
-def ink_on(hex_colour: str) -> str:
-    """Black or white, whichever contrasts more with the accent colour."""
-    # Contrast with black beats contrast with white above this luminance.
-    return "#000" if luminance(hex_colour) > 0.179 else "#fff"
+def render_styles(appearance: dict) -> str:
+    """The banner's CSS for its validated appearance: only the rules of the options chosen.
+    Every value put in it is checked by the document's schema (#rrggbb, an integer, one of
+    a list), none is free text."""
+    return _styles(tuple(sorted(appearance.items())))
 
 
 def _contact_links(contact: dict) -> list[tuple[str, str]]:
@@ -52,7 +51,8 @@ def _contact_links(contact: dict) -> list[tuple[str, str]]:
 
 def render_markup(banner: dict) -> str:
     """The shadow-root HTML of a localised banner (see services/banners.localise)."""
+    vendors = {}
+    for vendor in banner["vendors"]:
+        vendors.setdefault(vendor["category"], []).append(vendor)
     return _env.get_template("banner/markup.html").render(
-        **banner, css=_css(), ink=ink_on(banner["appearance"]["accent_color"]),
-        labels={c["key"]: c["label"] for c in banner["categories"]},
-        contact_links=_contact_links(banner["contact"]))
+        **banner, vendors_of=vendors, contact_links=_contact_links(banner["contact"]))

@@ -118,7 +118,8 @@ def test_customize_opens_the_dialog_from_the_keyboard_with_focus_inside(banner_p
 def test_focus_is_trapped_in_the_dialog(banner_page, key):
     page = banner_page()
     open_preferences_by_keyboard(page)
-    stops = page.get_by_role("dialog").locator("button, a[href], input:not([disabled])").count()
+    stops = page.get_by_role("dialog").locator(
+        "button, a[href], input:not([disabled]), summary").count()
     seen = []
     for _ in range(2 * stops + 2):
         page.keyboard.press(key)

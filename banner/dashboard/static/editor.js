@@ -79,11 +79,13 @@
     const check = () => {
       const accent = input.value;
       if (!/^#[0-9a-f]{6}$/i.test(accent)) return;
-      // Black or white text, whichever contrasts more (services/markup.py ink_on).
+      // Black or white text, whichever contrasts more (services/appearance.py ink_on).
       const ink = luminance(accent) > 0.179 ? '#000000' : '#ffffff';
       const theme = (form.querySelector('input[name="theme"]:checked') || {}).value;
+      // A theme that follows the device is drawn on either background.
+      const behind = theme == 'auto' ? Object.values(backgrounds) : [backgrounds[theme] || backgrounds.light];
       show('text', ratio(accent, ink) < +box.dataset.textMin);
-      show('edge', ratio(accent, backgrounds[theme] || backgrounds.light) < +box.dataset.edgeMin);
+      show('edge', behind.some(background => ratio(accent, background) < +box.dataset.edgeMin));
     };
     form.addEventListener('input', e => { if (e.target === input || e.target.name === 'theme') check(); });
   }
