@@ -358,6 +358,10 @@
     host.id = 'consent-banner';
     root = host.attachShadow({mode: 'open'});
     root.innerHTML = banner.markup;  // rendered and escaped by the server
+    // Its CSS as a constructed sheet: a strict CSP (style-src 'self') blocks <style> and style="".
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(banner.styles || '');
+    root.adoptedStyleSheets = [sheet];
     [bar, dialog, reopen] = ['.bar', '.dlg', '.re'].map(s => root.querySelector(s));
     // Where a grant without the legal-age confirmation is explained in words, not only in red.
     $$('[data-age]').forEach(x => {
