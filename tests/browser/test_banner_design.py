@@ -140,6 +140,29 @@ def test_categories_collapse_and_show_their_description_and_vendors(page, live_s
                                                            include_hidden=True)).to_have_count(1)
 
 
+# Where the preferences' parts sit across the dialog (left edges, and the middle of the
+# necessary switch's track against where its knob is).
+ACROSS = """() => {
+  const root = document.querySelector('#consent-banner').shadowRoot;
+  const box = s => root.querySelector(s).getBoundingClientRect();
+  const track = box('.sw .tr'), knob = box('.sw .kn');
+  return {title: box('#cb-p').left, close: box('[data-action="close"]').left,
+          label: box('summary span').left, switch: track.left,
+          knobAtEnd: knob.left + knob.width / 2 - (track.left + track.width / 2)};
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_preferences_are_mirrored_in_arabic(page, live_server, demo_sites, lang):
+    open_demo(page, live_server, "demo-electronics", lang, "phone")
+    open_preferences(page)
+    across = page.evaluate(ACROSS)
+    rtl = lang == "ar"
+    assert (across["close"] < across["title"]) is rtl
+    assert (across["switch"] < across["label"]) is rtl
+    assert (across["knobAtEnd"] < 0) is rtl  # on: the knob at the end of the reading line
+
+
 # Per switch: checked, disabled, which marks show, the track's colours.
 SWITCHES = """() => [...document.querySelector('#consent-banner').shadowRoot
     .querySelectorAll('.sw')].map(label => {

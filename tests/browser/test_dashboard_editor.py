@@ -8,7 +8,7 @@ import pytest
 from banner.extensions import db
 from banner.models import Site
 from tests.browser.dashboard import demo_merchant  # noqa: F401 (a fixture)
-from tests.browser.dashboard import (LANGUAGES, VIEWPORTS, axe_violations, screenshot,
+from tests.browser.dashboard import (LANGUAGES, OUTPUT, VIEWPORTS, axe_violations, screenshot,
                                      use_language)
 from tests.browser.dashboard import sign_in as sign_in_page
 
@@ -108,6 +108,8 @@ def test_accepting_in_the_preview_sends_nothing_public_and_records_nothing(
     page.goto(f"{live_server}/dashboard/sites/{store}/banner")
     wait_for_preview(page)
     before, start = row_counts(), len(network.api)
+    # The whole phone in view (the banner sits at its bottom, below a 720-pixel window).
+    page.locator("iframe[name=preview-frame]").scroll_into_view_if_needed()
     with page.expect_response(lambda r: r.url.endswith("/consents")) as answer:
         preview_banner(page).locator(".bar [data-action=\"accept-all\"]").click()
     assert answer.value.status == 201
@@ -133,6 +135,34 @@ def test_the_preview_follows_the_form_as_the_merchant_types(page, live_server, s
     page.locator("#texts-en-title").fill("Cookies, your call")
     wait_for_preview(page, "Cookies, your call")
     assert page.locator("[data-dirty-note]").is_visible()
+    assert row_counts() == before  # previewed, not saved
+
+
+# The preview's first layer: dark, square and in the middle of the phone.
+DARK_SQUARE_MIDDLE = """() => {
+  const frame = document.querySelector('iframe[name=preview-frame]');
+  const root = frame.contentDocument.querySelector('#consent-banner')?.shadowRoot;
+  const bar = root && root.querySelector('.bar:not([hidden])');
+  if (!bar) return false;
+  const s = getComputedStyle(bar), r = bar.getBoundingClientRect();
+  return s.backgroundColor === 'rgb(29, 29, 33)' && s.borderRadius === '0px'
+    && Math.abs(r.top + r.height / 2 - frame.contentWindow.innerHeight / 2) < 2;
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_preview_shows_the_look_as_it_is_chosen(page, live_server, store, row_counts,
+                                                    lang):
+    sign_in(page, live_server, lang)
+    page.goto(f"{live_server}/dashboard/sites/{store}/banner")
+    wait_for_preview(page)
+    before = row_counts()
+    page.locator("#theme-dark").check()
+    page.locator("#layout-modal").check()
+    page.locator("#corner_radius").fill("0")
+    page.wait_for_function(DARK_SQUARE_MIDDLE)
+    page.locator("#appearance-heading").scroll_into_view_if_needed()
+    page.screenshot(path=str(OUTPUT / f"dashboard-editor-appearance-{lang}-desktop.png"))
     assert row_counts() == before  # previewed, not saved
 
 
