@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: demo test install chromium redis wrk platform-sdks serve bench bench-banner bench-consent bench-snippet bench-load clean snippet
+.PHONY: demo test install chromium redis wrk platform-sdks serve bench bench-banner bench-consent bench-snippet bench-load bench-analytics clean snippet
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -108,6 +108,10 @@ bench-snippet: install chromium snippet
 
 bench-load: install wrk
 	$(BIN)/python bench/load.py
+
+# PostgreSQL at 127.0.0.1:5432 (its own database, dropped after); BENCH_ARGS="--records 10000000".
+bench-analytics: install
+	$(BIN)/python bench/analytics.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache *.egg-info node_modules static/build

@@ -1,5 +1,5 @@
 """Consent rates of a site for a range of days, whole and sliced."""
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -97,8 +97,3 @@ def stats(site_id: int, start: date, end: date, group_by: tuple[str, ...] = ()) 
     return {"from": start.isoformat(), "to": end.isoformat(), "time_zone": site.time_zone,
             "group_by": list(dims), "totals": answer_totals, "groups": groups}
 
-
-def previous_range(start: date, end: date) -> tuple[date, date]:
-    """The range of the same length just before start..end (for comparisons)."""
-    length = end - start + timedelta(days=1)
-    return start - length, end - length
