@@ -153,8 +153,18 @@
   /* Gating, scripts in order */
   // A stored choice runs tags once the banner says it still holds (else after 3 s or an error).
   const done = new WeakSet(), queue = [];
-  let busy = false, settled = false;
-  const settle = () => { settled = true; scan(); };
+  let busy = false, settled = false, announced = false, resolveReady;
+  // ConsentBanner.ready and the consentbanner:ready event, once the stored choice (or its
+  // absence) is applied: tags present then released or held, signals set, banner shown.
+  const readyPromise = new Promise(r => { resolveReady = r; });
+  const announce = () => {
+    if (announced) return;
+    announced = true;
+    const detail = snapshot();
+    resolveReady(detail);
+    d.dispatchEvent(new CustomEvent('consentbanner:ready', {detail}));
+  };
+  const settle = () => { settled = true; scan(); whenParsed(announce); };
   const scan = () => {
     if (!settled) return;
     d.querySelectorAll('[data-consent]').forEach(el => {
@@ -456,6 +466,7 @@
   };
   w.ConsentBanner = Object.freeze({
     get: snapshot,
+    ready: readyPromise,
     acceptAll: later(o => grant(all(true), 'accept_all', o)),
     rejectAll: later(() => decide(all(false), 'reject_all', 'api')),
     set: later((choices, o) => grant(Object.assign({}, eff(), choices), 'custom', o)),
