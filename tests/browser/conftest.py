@@ -9,11 +9,11 @@ itself in `window.__trackers` and sets the vendor's cookie, and are counted.
 import re
 import select
 import threading
-import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
@@ -63,36 +63,43 @@ class ConnectionCount:
     that call lands in the next test's tables (or between two DELETEs)."""
 
     def __init__(self, server):
-        self.server, self.open, self.lock = server, 0, threading.Lock()
-        process, shutdown = server.process_request, server.shutdown_request
+        self.server, self.open, self.changed = server, 0, threading.Condition()
+        accept, shutdown = server.get_request, server.shutdown_request
 
-        def process_request(request, address):
-            with self.lock:
-                self.open += 1
-            process(request, address)
+        # Counted before accept() takes it off the listen backlog, so a connection is always
+        # either waiting there or counted: none slips between the two.
+        def get_request():
+            self._add(1)
+            try:
+                return accept()
+            except BaseException:
+                self._add(-1)
+                raise
 
         def shutdown_request(request):
             try:
                 shutdown(request)
             finally:
-                with self.lock:
-                    self.open -= 1
-        server.process_request, server.shutdown_request = process_request, shutdown_request
+                self._add(-1)
+        server.get_request, server.shutdown_request = get_request, shutdown_request
 
-    def idle(self) -> bool:
-        """No connection open and none waiting in the listen backlog."""
+    def _add(self, n: int) -> None:
+        with self.changed:
+            self.open += n
+            self.changed.notify_all()
+
+    def _waiting(self) -> bool:
         waiting, _, _ = select.select([self.server.socket], [], [], 0)
-        return self.open == 0 and not waiting
+        return bool(waiting)
 
     def wait_idle(self, timeout: float = 5.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.idle():
-                time.sleep(0.02)  # a request accepted just now shows up in the count
-                if self.idle():
-                    return
-            time.sleep(0.01)
-        raise AssertionError(f"the live server still holds {self.open} connection(s)")
+        """Returns once no connection is open or waiting in the listen backlog; woken by each
+        accept and close. A waiting one is accepted (counted) by the server's own loop."""
+        with self.changed:
+            # Under the lock no accept can start, so the two readings agree.
+            idle = self.changed.wait_for(lambda: self.open == 0 and not self._waiting(), timeout)
+            if not idle:
+                raise AssertionError(f"the live server still holds {self.open} connection(s)")
 
 
 _servers: list[ConnectionCount] = []
@@ -149,17 +156,27 @@ def new_context(chromium, live_server, network, store_pages):
 
     def make():
         context = chromium.new_context(locale="en-US", permissions=["local-network-access"])
+        context.on("request", record)
         context.route(re.compile(r".*"), route)
         contexts.append(context)
         return context
 
-    def route(route):
-        request = route.request
+    # Recorded from request events, which arrive in the order the page sent them (a route
+    # handler can run later): once a request sent after them is seen (`settled`), every
+    # earlier one is listed.
+    def record(request):
         parts = urlsplit(request.url)
         network.urls.append(request.url)
         if parts.netloc in TRACKERS:
+            network.trackers.append(TRACKERS[parts.netloc][0])
+        elif parts.netloc == api:
+            network.api.append((request.method, parts.path))
+
+    def route(route):
+        request = route.request
+        parts = urlsplit(request.url)
+        if parts.netloc in TRACKERS:
             name, cookie = TRACKERS[parts.netloc]
-            network.trackers.append(name)
             return route.fulfill(status=200, content_type="text/javascript",
                                  body=stand_in(name, cookie))
         if f"{parts.scheme}://{parts.netloc}" == STORE_ORIGIN:
@@ -170,7 +187,6 @@ def new_context(chromium, live_server, network, store_pages):
             return route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html,
                                  headers=headers)
         if parts.netloc == api:
-            network.api.append((request.method, parts.path))
             return route.fallback()
         return route.abort()  # nothing else may leave the machine
 
@@ -298,6 +314,50 @@ def wait_decided(page) -> None:
     page.wait_for_function("() => window.ConsentBanner && !!window.ConsentBanner.get()")
 
 
+def wait_ready(page) -> dict | None:
+    """Waits for ConsentBanner.ready: the stored choice (or its absence) applied to the page,
+    gated elements present released or held, signals set, the banner shown if it must be.
+    Returns what it resolved with (ConsentBanner.get())."""
+    # A flag the promise sets, polled, rather than evaluate() on the promise itself: that
+    # would hang past every timeout if it never resolved.
+    return page.wait_for_function("""() => window.ConsentBanner && (window.__consentReady
+        || void ConsentBanner.ready.then(s => { window.__consentReady = {state: s}; }))""") \
+        .json_value()["state"]
+
+
+_sentinels = iter(range(1, 1 << 30))
+
+
+def settled(page) -> None:
+    """Sends a request from the page and waits for its request event: requests are reported
+    in the order they were sent, so every one the page sent before is in `network` now."""
+    url = f"{STORE_ORIGIN}/__settled/{next(_sentinels)}"
+    with page.expect_request(url):
+        page.evaluate("url => { fetch(url).catch(() => {}); }", url)
+
+
+# Gated elements the snippet still holds back: scripts still text/plain, embeds and
+# pixels without their src.
+HELD = """() => [...document.querySelectorAll('[data-consent]')]
+  .filter(el => el.tagName === 'SCRIPT' ? el.type === 'text/plain' : !el.hasAttribute('src'))
+  .map(el => el.dataset.src || el.getAttribute('src') || el.textContent.trim())"""
+
+
+def held(page) -> list[str]:
+    """What gated elements of the page are still held: their URL (or inline code), in order."""
+    return page.evaluate(HELD)
+
+
+QUEUE = "JSON.parse(localStorage.getItem('consent_banner_queue') || '[]')"
+
+
+def wait_delivered(page, timeout: float = 5.0) -> None:
+    """Waits until the snippet is ready and its outbox is empty: every decision it queued
+    has had the backend's answer."""
+    wait_ready(page)
+    page.wait_for_function(f"() => {QUEUE}.length === 0", timeout=timeout * 1000)
+
+
 @pytest.fixture
 def backend(context, live_server):
     """Takes parts of the API off the air for this browser context and back:
@@ -337,10 +397,9 @@ def backend(context, live_server):
 def consent_records(ctx, page):
     """Polls the database for the consent records of a site (delivery is asynchronous):
     `consent_records(count=1)` returns them oldest first as plain dicts once there are
-    at least `count`, or whatever is there after `timeout` seconds.
-
-    It waits with page.wait_for_timeout, not time.sleep: requests are routed through
-    Python handlers that only run while Playwright has the thread."""
+    at least `count`, or whatever is there once the page has delivered everything it
+    queued (ready, then its outbox empty: each item leaves it on the backend's answer, so
+    its row is committed), waiting at most `timeout` seconds; timeout=0 reads at once."""
     from banner.extensions import db
     from banner.models import CATEGORIES, BannerVersion, ConsentRecord, Site
 
@@ -357,10 +416,12 @@ def consent_records(ctx, page):
                  "age_confirmed": r.age_confirmed} for r, n in rows]
 
     def records(count: int = 1, timeout: float = 5.0, site_key: str = "test-store") -> list[dict]:
-        deadline = time.monotonic() + timeout
         found = fetch(site_key)
-        while len(found) < count and time.monotonic() < deadline:
-            page.wait_for_timeout(50)
+        if len(found) < count and timeout:
+            try:
+                wait_delivered(page, timeout)
+            except PlaywrightTimeoutError:
+                pass  # still queued: the caller's assertion on what is stored says so
             found = fetch(site_key)
         return found
     return records

@@ -65,6 +65,26 @@ def assert_no_consent_post(page, within_ms: int = 1000) -> None:
     raise AssertionError("a consent was posted")
 
 
+@contextmanager
+def changed(page):
+    """Awaits the consentbanner:change event the block causes (the snippet dispatches it
+    once the change is applied: stored, cookies cleared, signals set, tags released or
+    held); yields a holder whose .detail() is the event's detail."""
+    page.evaluate("""() => { window.__consentChange = new Promise(resolve => addEventListener(
+        'consentbanner:change', e => resolve({detail: e.detail}), {once: true})); }""")
+
+    class Changed:
+        def detail(self) -> dict | None:
+            return outcome["detail"]
+    outcome = {}
+    yield Changed()
+    # Polled through a flag (evaluate() on a promise that never settles would not time out).
+    page.wait_for_function("""() => window.__consentChange.then(o => { window.__consentChanged = o; })
+        && window.__consentChanged""")
+    outcome.update(page.evaluate("() => window.__consentChanged"))
+    page.evaluate("() => { delete window.__consentChange; delete window.__consentChanged; }")
+
+
 def landmarked_store_page(store_pages, live_server, lang: str = "en", tag_attrs: str = "",
                           path: str = "/", site_key: str = "test-store") -> str:
     """A store page like `store_page` (install tag first in <head>) whose own content

@@ -3,8 +3,10 @@ scripts run in document order and only once, and tracker scripts other apps add 
 are held back the same way."""
 import pytest
 
-from tests.browser.conftest import (TAG_SRC, banner_button, gated, gated_inline, marker, ran,
-                                    tracker_cookies, wait_banner, wait_decided, wait_ran)
+from tests.browser.conftest import (TAG_SRC, banner_button, gated, gated_inline, held, marker,
+                                    ran, settled, tracker_cookies, wait_banner, wait_ran,
+                                    wait_ready)
+from tests.browser.snippet_helpers import changed
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +24,16 @@ def requested(network, url: str) -> bool:
     return url in network.urls
 
 
+# What EVERYTHING holds: its three tags, the inline pixel, the embed and the pixel image.
+EVERYTHING_HELD = [TAG_SRC["google-analytics"], TAG_SRC["meta"], TAG_SRC["microsoft-uet"],
+                   marker("inline-pixel"), FRAME, AD_PIXEL_IMG]
+
+
 def assert_nothing_ran(page, context, network):
+    """Once the snippet has applied the choice: every gated element still held, and
+    nothing requested or run (`settled`: every request the page sent is listed)."""
+    settled(page)
+    assert held(page) == EVERYTHING_HELD
     assert network.trackers == []
     assert ran(page) == []
     assert tracker_cookies(context) == set()
@@ -35,8 +46,8 @@ def test_nothing_loads_before_a_choice(page, context, network, shop_site, store_
     shop_site()
     store_pages["/frame"] = "<p>video</p>"
     page.goto(store_page(EVERYTHING))
-    wait_banner(page)
-    page.wait_for_timeout(300)
+    assert wait_ready(page) is None
+    wait_banner(page)  # shown by the time it is ready
     assert_nothing_ran(page, context, network)
 
 
@@ -44,9 +55,10 @@ def test_reject_all_loads_no_tracker(page, context, network, shop_site, store_pa
     shop_site()
     store_pages["/frame"] = "<p>video</p>"
     page.goto(store_page(EVERYTHING))
-    banner_button(page, "reject-all").click()
-    wait_decided(page)
-    page.wait_for_timeout(300)
+    # The change event comes once the refusal is applied (tags held, cookies cleared).
+    with changed(page) as change:
+        banner_button(page, "reject-all").click()
+    assert change.detail()["categories"]["advertising"] is False
     assert_nothing_ran(page, context, network)
 
 
@@ -59,7 +71,9 @@ def test_analytics_only_loads_google_analytics_and_no_ad_pixel(page, context, ne
     page.locator('#consent-banner input[data-category="analytics"]').check()
     banner_button(page, "save").click()
     wait_ran(page, "google-analytics")
-    page.wait_for_timeout(300)
+    # Its load event (right after it ran) released whatever came next: nothing did.
+    settled(page)
+    assert held(page) == [TAG_SRC["meta"], TAG_SRC["google-ads"], marker("inline-pixel")]
     assert network.trackers == ["google-analytics"]
     assert ran(page) == ["google-analytics"]
     assert tracker_cookies(context) == {"_ga"}
@@ -91,8 +105,8 @@ def test_inline_script_runs_once_granted_with_its_nonce(page, shop_site, store_p
                      ' nonce="n0nce"'),
         tag_attrs=' nonce="n0nce"',
         headers={"Content-Security-Policy": "script-src 'nonce-n0nce'"}))
-    wait_banner(page)
-    page.wait_for_timeout(300)
+    wait_ready(page)
+    assert held(page) == [marker("pixel") + " window.__nonce = document.currentScript.nonce;"]
     assert ran(page) == []
     page.evaluate("ConsentBanner.set({advertising: true})")
     wait_ran(page, "pixel")
@@ -108,8 +122,11 @@ def test_gated_element_never_runs_twice(page, network, shop_site, store_page):
     wait_ran(page, "google-analytics")
     page.evaluate("ConsentBanner.set({analytics: true, functional: true})")
     page.evaluate("ConsentBanner.rejectAll()")
-    page.evaluate("ConsentBanner.acceptAll()")
-    page.wait_for_timeout(300)
+    page.evaluate("ConsentBanner.acceptAll()")  # resolves once the decision is applied
+    # A second copy would have been inserted by now, and its request sent.
+    settled(page)
+    assert page.evaluate("""src => [...document.scripts].filter(s => s.src === src).length""",
+                         TAG_SRC["google-analytics"]) == 1
     assert sorted(ran(page)) == ["google-analytics", "inline"]
     assert network.trackers == ["google-analytics"]
 
@@ -127,7 +144,7 @@ def test_iframe_and_image_get_their_src_only_once_their_category_is_granted(
     with page.expect_request(FRAME):
         page.evaluate("ConsentBanner.set({functional: true})")
     assert page.locator("iframe").get_attribute("src") == FRAME
-    page.wait_for_timeout(300)
+    settled(page)  # set() resolved once applied: the image's request would be listed now
     assert page.locator("img").get_attribute("src") is None
     assert not requested(network, AD_PIXEL_IMG)
 
@@ -153,12 +170,15 @@ def test_tracker_script_added_later_is_held_until_advertising_is_granted(
         {INSERT_LATER[how]};
         document.head.appendChild(s);
     }}""", TAG_SRC["meta"])
-    page.wait_for_timeout(300)
+    # Held as it was inserted (by its src setter or setAttribute), before any request.
+    settled(page)
+    assert held(page) == [TAG_SRC["meta"]]
     assert network.trackers == []
     assert ran(page) == []
 
-    page.evaluate("ConsentBanner.set({analytics: true})")
-    page.wait_for_timeout(300)
+    page.evaluate("ConsentBanner.set({analytics: true})")  # resolves once applied
+    settled(page)
+    assert held(page) == [TAG_SRC["meta"]]
     assert network.trackers == []
 
     page.evaluate("ConsentBanner.set({advertising: true})")
