@@ -79,8 +79,8 @@ def changed(page):
     outcome = {}
     yield Changed()
     # Polled through a flag (evaluate() on a promise that never settles would not time out).
-    page.wait_for_function("""() => window.__consentChange.then(o => { window.__consentChanged = o; })
-        && window.__consentChanged""")
+    page.wait_for_function("""() => window.__consentChange
+        .then(o => { window.__consentChanged = o; }) && window.__consentChanged""")
     outcome.update(page.evaluate("() => window.__consentChanged"))
     page.evaluate("() => { delete window.__consentChange; delete window.__consentChanged; }")
 

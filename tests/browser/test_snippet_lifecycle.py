@@ -12,8 +12,10 @@ from banner.extensions import db
 from banner.models import Impression
 from banner.services.versions import latest_published, publish
 from banner.vendors import CATALOGUE, catalogue_vendor
-from tests.browser.conftest import (GPC_ON, banner_button, consent_commands, gated, ran,
-                                    tracker_cookies, wait_banner, wait_decided, wait_ran)
+from tests.browser.conftest import (GPC_ON, QUEUE, TAG_SRC, banner_button, consent_commands,
+                                    gated, held, ran, settled, tracker_cookies, wait_banner,
+                                    wait_decided, wait_delivered, wait_ran, wait_ready)
+from tests.browser.snippet_helpers import is_consent_post
 from tests.helpers import ALL, NONE
 
 pytestmark = pytest.mark.browser
@@ -23,6 +25,7 @@ DENIED = {"ad_storage": "denied", "ad_user_data": "denied", "ad_personalization"
           "personalization_storage": "denied", "security_storage": "granted"}
 AD_TAGS = ("google-ads", "meta", "microsoft-uet", "tiktok", "snapchat")
 EVERY_TAG = gated("google-analytics") + "".join(gated(name) for name in AD_TAGS)
+EVERY_TAG_HELD = [TAG_SRC["google-analytics"], *(TAG_SRC[name] for name in AD_TAGS)]
 
 
 def republished(site, change) -> str:
@@ -69,7 +72,7 @@ def customize_analytics_only(page):
     ("en", lambda page: banner_button(page, "reject-all").click(), "reject_all", "banner", NONE),
     ("en", customize_analytics_only, "custom", "preferences", {**NONE, "analytics": True}),
 ], ids=["accept-all", "reject-all", "custom"])
-def test_consent_is_recorded_on_the_backend_as_proof(page, shop_site, store_page,
+def test_consent_is_recorded_on_the_backend_as_proof(page, network, shop_site, store_page,
                                                      consent_records, lang, decide, action,
                                                      source, choices):
     shop_site()
@@ -82,7 +85,10 @@ def test_consent_is_recorded_on_the_backend_as_proof(page, shop_site, store_page
     assert record == {"action": action, "source": source, "language": lang, "version": 1,
                       "choices": choices, "gpc": False, "visitor_id": visitor,
                       "page_url": "http://shop.localhost/"}
-    page.wait_for_timeout(300)
+    # Delivered (the outbox empty): nothing left to send, and nothing else was sent.
+    wait_delivered(page)
+    settled(page)
+    assert network.posts("/consents") == 1
     assert len(consent_records(timeout=0)) == 1
 
 
@@ -92,11 +98,12 @@ def test_choice_made_while_the_backend_is_down_applies_and_is_delivered_once_bac
     shop_site()
     backend.down("/consents", method="POST")
     page.goto(store_page(gated("google-analytics") + gated("meta")))
-    banner_button(page, "accept-all").click()
+    with page.expect_event("requestfailed", is_consent_post):
+        banner_button(page, "accept-all").click()
     wait_ran(page, "google-analytics")
     wait_ran(page, "meta")
-    page.wait_for_timeout(300)
     assert backend.refused, "the snippet did not try to deliver the choice"
+    assert [item["action"] for item in page.evaluate(QUEUE)] == ["accept_all"]
     assert consent_records(timeout=0) == []
 
     backend.up()
@@ -106,7 +113,9 @@ def test_choice_made_while_the_backend_is_down_applies_and_is_delivered_once_bac
         page.reload()
     [record] = consent_records(1)
     assert record["action"] == "accept_all" and record["choices"] == ALL
-    page.wait_for_timeout(300)
+    # Its outbox is empty once the backend answered: nothing left to send it again.
+    wait_delivered(page)
+    assert page.evaluate(QUEUE) == []
     assert len(consent_records(timeout=0)) == 1
 
 
@@ -130,8 +139,10 @@ def test_material_version_asks_again_and_holds_trackers_until_a_new_choice(
 
     network.trackers.clear()
     page.goto(url)
+    assert wait_ready(page) is None  # applied: asked again, the tags held
     wait_banner(page)
-    page.wait_for_timeout(300)
+    settled(page)
+    assert held(page) == [TAG_SRC["google-analytics"], TAG_SRC["meta"]]
     assert network.trackers == []
     assert ran(page) == []
     assert page.evaluate("ConsentBanner.get()") is None
@@ -178,8 +189,10 @@ def test_choice_past_its_expiry_asks_again(page, network, document, shop_site, s
     page.clock.set_system_time(datetime.now() + timedelta(days=31))
     network.trackers.clear()
     page.goto(url)
+    assert wait_ready(page) is None
     wait_banner(page)
-    page.wait_for_timeout(300)
+    settled(page)
+    assert held(page) == [TAG_SRC["google-analytics"]]
     assert network.trackers == []
     assert page.evaluate("ConsentBanner.get()") is None
 
@@ -192,13 +205,16 @@ def test_gpc_keeps_advertising_denied_and_is_recorded(page, network, shop_site, 
     [record] = consent_records(1)
     assert record["action"] == "gpc" and record["source"] == "gpc" and record["gpc"] is True
     assert record["choices"]["advertising"] is False and record["choices"]["necessary"] is True
-    page.wait_for_timeout(300)
+    assert wait_ready(page)["categories"]["advertising"] is False
+    settled(page)
+    assert held(page) == EVERY_TAG_HELD
     assert not set(AD_TAGS) & set(network.trackers)
     assert consent_commands(page)[-1]["ad_storage"] == "denied"
 
     page.evaluate("ConsentBanner.set({analytics: true})")
     wait_ran(page, "google-analytics")
-    page.wait_for_timeout(300)
+    settled(page)  # its load event released what came next, if anything was granted
+    assert held(page) == EVERY_TAG_HELD[1:]
     assert network.trackers == ["google-analytics"]
 
 
@@ -209,8 +225,10 @@ def test_gpc_not_honoured_records_nothing_by_itself(page, network, document, sho
     shop_site(document)
     page.add_init_script(GPC_ON)
     page.goto(store_page(EVERY_TAG))
+    assert wait_ready(page) is None  # GPC read and not acted on, the banner shown
     wait_banner(page)
-    page.wait_for_timeout(300)
+    settled(page)
+    assert held(page) == EVERY_TAG_HELD
     assert network.posts("/consents") == 0
     assert consent_records(timeout=0) == []
     assert network.trackers == []
@@ -257,8 +275,10 @@ def test_withdraw_from_the_reopen_button_stops_trackers_and_clears_their_cookies
 
     network.trackers.clear()
     page.goto(url)
+    assert wait_ready(page)["categories"] == NONE
     banner_button(page, "open").wait_for()
-    page.wait_for_timeout(300)
+    settled(page)
+    assert held(page) == EVERY_TAG_HELD
     assert network.trackers == []
     assert tracker_cookies(context) == set()
 
@@ -269,27 +289,29 @@ def impressions_counted(site) -> int:
                              .filter_by(site_id=site.id))
 
 
-def is_impression(request) -> bool:
-    return request.method == "POST" and request.url.endswith("/impressions")
+def is_impression(response) -> bool:
+    return response.request.method == "POST" and response.url.endswith("/impressions")
 
 
 def test_impression_is_posted_once_per_visitor_and_version(page, network, shop_site, store_page):
     site = shop_site()
-    with page.expect_request(is_impression):
+    with page.expect_response(is_impression):  # answered: counted by now
         page.goto(store_page())
     for _ in range(2):
         page.reload()
+        wait_ready(page)  # the banner shown, and its impression posted if it was to be
         wait_banner(page)
-    page.wait_for_timeout(300)
+    settled(page)
     assert network.posts("/impressions") == 1
     assert impressions_counted(site) == 1
 
     # A new version, even a minor one, is a new thing shown: counted once more.
     assert republished(site, lambda doc: doc["texts"]["en"].update(title="Cookies?")) == "minor"
-    with page.expect_request(is_impression):
+    with page.expect_response(is_impression):
         page.reload()
     page.reload()
+    wait_ready(page)
     wait_banner(page)
-    page.wait_for_timeout(300)
+    settled(page)
     assert network.posts("/impressions") == 2
     assert impressions_counted(site) == 2
