@@ -1,6 +1,8 @@
 """Gated markup (DESIGN.md section 5): nothing runs before its category is granted,
 scripts run in document order and only once, and tracker scripts other apps add later
 are held back the same way."""
+import re
+
 import pytest
 
 from tests.browser.conftest import (TAG_SRC, banner_button, gated, gated_inline, held, marker,
@@ -200,3 +202,36 @@ def test_script_of_an_unknown_host_is_not_held(page, shop_site, store_page):
     }""", widget)
     wait_ran(page, "widget")
     assert page.evaluate("ConsentBanner.get()") is None
+
+
+# Resolves with "pending" while ConsentBanner.ready has not resolved yet.
+READY_OR_PENDING = "() => Promise.race([ConsentBanner.ready, Promise.resolve('pending')])"
+
+
+def test_a_tag_released_late_is_seen_by_a_test_awaiting_ready(page, network, live_server,
+                                                               shop_site, store_page):
+    shop_site()
+    url = store_page(gated("google-analytics"))
+    page.goto(url)
+    page.evaluate("ConsentBanner.acceptAll()")
+    wait_ran(page, "google-analytics")
+
+    # On the next page the stored choice runs its tags once the banner says it still holds:
+    # its answer is held back here, so the release comes as late as the test decides.
+    answers = []
+    page.route(re.compile(re.escape(live_server) + r"/v1/sites/test-store/banner\b.*"),
+               lambda route: answers.append(route))
+    network.trackers.clear()
+    page.goto(url)
+    settled(page)
+    assert len(answers) == 1, "the banner was not asked for"
+    assert held(page) == [TAG_SRC["google-analytics"]]
+    assert page.evaluate(READY_OR_PENDING) == "pending"
+    assert network.trackers == []
+
+    answers[0].fallback()
+    assert wait_ready(page)["categories"]["analytics"] is True
+    # Nothing else awaited: ready came after the release, so its request is already sent.
+    settled(page)
+    assert held(page) == []
+    assert network.trackers == ["google-analytics"]
