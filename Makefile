@@ -67,6 +67,8 @@ wrk:
 
 # Demo mode: /demo is served and needs no SECRET_KEY (production refuses to start without).
 demo: export BANNER_DEMO := 1
+# The header a CDN would set with the visitor's country (demo-electronics is opt-out in the US).
+demo: export COUNTRY_HEADER ?= CF-IPCountry
 demo: install snippet
 	$(BIN)/flask db upgrade
 	$(BIN)/flask banner seed-demo
@@ -77,6 +79,8 @@ demo: install snippet
 	@echo "Banner API:   http://$(HOST):$(PORT)/v1/sites/demo-electronics/banner?lang=ar"
 	@echo "Snippet:      http://$(HOST):$(PORT)/static/snippet.js"
 	@echo "API reference: http://$(HOST):$(PORT)/docs/api"
+	@echo "Region rules: demo-electronics is opt-in, opt-out for US visitors; try"
+	@echo "              curl -H 'CF-IPCountry: US' http://$(HOST):$(PORT)/v1/sites/demo-electronics/banner"
 	@echo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
