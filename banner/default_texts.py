@@ -89,3 +89,17 @@ DEFAULT_TEXTS = {
         },
     },
 }
+
+# Texts the banner needs in every language that merchants do not edit: the legal-age
+# message shown when a grant is refused for want of the confirmation. Languages without
+# their own get the English one.
+SYSTEM_TEXTS = {
+    "ar": {"age_required": "يرجى تأكيد بلوغك السن القانونية قبل السماح بملفات تعريف "
+                           "الارتباط الاختيارية."},
+    "en": {"age_required": "Please confirm that you are of legal age before allowing "
+                           "optional cookies."},
+}
+
+
+def system_texts(language: str) -> dict:
+    return SYSTEM_TEXTS.get(language, SYSTEM_TEXTS["en"])

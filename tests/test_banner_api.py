@@ -43,6 +43,16 @@ def test_language_falls_back_to_english_when_default_is_not_offered(client, make
     assert client.get("/v1/sites/intl/banner?lang=de").json["language"] == "en"
 
 
+def test_the_legal_age_message_comes_in_the_banners_language(client, make_site, document):
+    document.update(languages=["ar", "en", "fr"])
+    document["texts"]["fr"] = {**document["texts"]["en"], "title": "Vos cookies"}
+    make_site(site_key="ages", document=document)
+    texts = {lang: client.get(f"/v1/sites/ages/banner?lang={lang}").json["texts"]["age_required"]
+             for lang in ("ar", "en", "fr")}
+    assert "السن القانونية" in texts["ar"] and "legal age" in texts["en"]
+    assert texts["fr"] == texts["en"]  # no French message of our own yet: English
+
+
 def test_banner_is_cacheable_and_answers_304_to_its_etag(client, site):
     first = client.get("/v1/sites/test-store/banner?lang=ar")
     cache = first.headers["Cache-Control"]

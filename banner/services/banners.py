@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from ..cache import NEVER, LRUCache, app_cache, stale_if_error
+from ..default_texts import system_texts
 from ..documents import RTL_LANGUAGES, normalised_appearance
 from ..errors import NotFound
 from ..models import CATEGORIES
@@ -66,7 +67,7 @@ def resolve_language(requested: str | None, offered: list[str], site_default: st
 
 def localise(site_key: str, number: int, material: int, document: dict, language: str,
              policy: Policy | None = None) -> dict:
-    texts = dict(document["texts"][language])
+    texts = {**system_texts(language), **document["texts"][language]}
     category_texts = texts.pop("categories")
     banner = {
         "site": site_key,
