@@ -8,7 +8,11 @@
   // A CSP nonce on the install tag: gated scripts must carry the same one (browsers hide the
   // attribute, the property keeps it), so injected markup never becomes running script.
   const me = d.currentScript, set = me.dataset, NONCE = me.nonce;
-  const SITE = set.site, KEY = 'consent_banner', OPT = ['functional', 'analytics', 'advertising'];
+  // The per-site script carries the site's published banners, {language: banner JSON} (the
+  // first the one the banner GET gives without ?lang), put in place of the marker when
+  // served (banner/api/site_script.py); the static snippet has none and asks for them.
+  const PRELOADED = /*preloaded*/{}, PRELOADED_LANGS = Object.keys(PRELOADED);
+  const SITE = set.site || PRELOADED_LANGS.length && PRELOADED[PRELOADED_LANGS[0]].site, KEY = 'consent_banner', OPT = ['functional', 'analytics', 'advertising'];
   const API = (set.api || new URL(me.src).origin).replace(/\/$/, '') + '/v1/sites/' + encodeURIComponent(SITE);
   const GPC = nav.globalPrivacyControl === true;
   const LANGS = [set.lang, html.lang, ...nav.languages].map(l => String(l).toLowerCase().split(/[-_]/)[0])
@@ -130,9 +134,19 @@
     const end = state.expiresAt ? '; Expires=' + new Date(state.expiresAt).toUTCString() : '';
     for (const c in SALLA) d.cookie = `${SALLA[c]}_cookies=${granted(c)}${end}; Path=/; SameSite=Lax; Secure`;
   };
+  // The store's footer link "cookie settings" asks Salla's bar to open: ours opens instead.
+  let sallaHooked;
+  const sallaOpen = () => {
+    const S = w.Salla;
+    if (S && S.event && !sallaHooked) {
+      sallaHooked = true;
+      S.event.on('salla-cookies-bar::open', () => w.ConsentBanner.open());
+    }
+  };
   const salla = () => {
     const S = w.Salla, v = granted('analytics') ? 'accepted' : 'rejected';
     if (!S) return;
+    sallaOpen();
     sallaCookies();
     S.event.emit('salla-cookies-bar::' + v);
     S.storage.set('cookies-consent', v);
@@ -226,7 +240,8 @@
     if (d.readyState != 'loading') scan();
   }).observe(html, {childList: true, subtree: true});
   const whenParsed = fn => d.readyState == 'loading' ? d.addEventListener('DOMContentLoaded', fn) : fn();
-  whenParsed(() => { scan(); pixels(); });
+  whenParsed(() => { scan(); pixels(); attempt(sallaOpen); });
+  w.addEventListener('load', () => attempt(sallaOpen));
 
   /* Delivery: queued in localStorage until the backend has it */
   // Each item is the POST body plus `s`, the state it records (JSON leaves undefined out).
@@ -328,10 +343,13 @@
   /* Banner */
   const fetchBanner = lang => fetch(API + '/banner' + (lang ? '?lang=' + lang : ''))
     .then(r => { if (!r.ok) throw r; return r.json(); });
-  const ready = fetchBanner(LANGS[0]).then(b => {
+  // Preloaded: the page's language if the site offers it, else what the GET gives without
+  // ?lang; no request, so a stored choice is applied at once.
+  const preloaded = LANGS.find(l => PRELOADED_LANGS.includes(l)) || PRELOADED_LANGS[0];
+  const ready = (preloaded ? Promise.resolve(PRELOADED[preloaded]) : fetchBanner(LANGS[0]).then(b => {
     const better = LANGS.find(l => b.languages.includes(l));
     return better && better != b.language ? fetchBanner(better) : b;
-  }).then(b => { save('_banner', b); return b; }, e => {
+  })).then(b => { save('_banner', b); return b; }, e => {
     if (cached) return cached;  // backend down: the last banner seen still works
     throw e;
   }).then(b => {
@@ -353,7 +371,7 @@
       if (b.behaviour.honour_gpc) decide(Object.assign({}, eff(), {advertising: false}), 'gpc', 'gpc', !cur());
       else if (cur()) { state = stored(); signal(); scan(); }
     }
-    whenParsed(render);
+    render();
     return b;
   });
   ready.then(settle, settle);
@@ -401,7 +419,8 @@
       show();
       if (opener && !opener.closest('[hidden]')) opener.focus();
     });
-    d.body.prepend(host);
+    // At once, before <body> exists when the banner is preloaded: visible at first paint.
+    d.body ? d.body.prepend(host) : html.append(host);
     show();
   };
   const focusable = () => [...dialog.querySelectorAll('button,a,input:not(:disabled)')];

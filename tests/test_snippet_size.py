@@ -115,7 +115,8 @@ def test_each_marker_survives_the_build_exactly_once_and_is_filled_when_served(s
 
 
 def test_placeholders_keep_every_column_of_the_source():
-    source = SNIPPET.read_text(encoding="utf-8") + "\nconst later = /*preloaded*/{};\n"
+    source = SNIPPET.read_text(encoding="utf-8")
+    assert source.count(MARKER) == 1 and source.count(PRELOADED) == 1
     replaced = with_placeholders(source)
     assert [len(line) for line in replaced.split("\n")] == \
         [len(line) for line in source.split("\n")]

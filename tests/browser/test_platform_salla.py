@@ -157,8 +157,8 @@ def test_salla_cookie_bar_never_shows_beside_ours(page, salla_page, lang, device
 
     banner_button(page, "accept-all").click()
     wait_decided(page)
-    # The store's footer link "cookie settings" asks Salla's bar to open.
+    # The store's footer link "cookie settings" asks Salla's bar to open: ours opens instead.
     page.evaluate("salla.event.emit('salla-cookies-bar::open')")
+    banner_button(page, "save").wait_for()
     assert not bar.is_visible()
-    assert banner_button(page, "open").is_visible()
     screenshot(page, "salla-after-accept", lang, device)
