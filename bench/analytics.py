@@ -113,55 +113,6 @@ def load(url: str, records: int, end: datetime) -> tuple[dict, int, float]:
     return site_ids, written, time.perf_counter() - started
 
 
-RAW_DIMENSIONS = {"day": "day", "version": "version", "device": "device_type",
-                  "browser": "browser_family"}
-
-
-def raw_sql(group_by: tuple[str, ...]) -> list[str]:
-    """The same question as a raw GROUP BY on consent_record (and impression): the last
-    decision per visitor and day, its shares, opt-in, timings; displays; every record."""
-    dims = ", ".join(RAW_DIMENSIONS[name] for name in group_by)
-    window = """site_id = %(site)s AND {column} >= %(lo)s AND {column} < %(hi)s"""
-    records = f"""
-      SELECT r.*, v.number AS version,
-             (r.recorded_at AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day
-      FROM consent_record r JOIN banner_version v ON v.id = r.banner_version_id
-      WHERE r.{window.format(column="recorded_at")}"""
-    decided = f"""
-      WITH d AS ({records}),
-      last AS (
-        SELECT DISTINCT ON (visitor_id, day) d.*,
-               bool_or(source <> 'gpc') OVER (PARTITION BY visitor_id, day) AS own
-        FROM d ORDER BY visitor_id, day, recorded_at DESC, id DESC)
-      SELECT {dims}, count(*) AS visitors_decided,
-        count(*) FILTER (WHERE own AND EXISTS (
-          SELECT 1 FROM impression i WHERE i.site_id = %(site)s
-          AND i.visitor_id = last.visitor_id AND i.day = last.day)) AS interacted,
-        count(*) FILTER (WHERE action = 'accept_all') AS accept_all,
-        count(*) FILTER (WHERE action = 'reject_all') AS reject_all,
-        count(*) FILTER (WHERE action = 'custom') AS custom,
-        count(*) FILTER (WHERE action = 'withdraw') AS withdrawals,
-        count(*) FILTER (WHERE functional) AS functional,
-        count(*) FILTER (WHERE analytics) AS analytics,
-        count(*) FILTER (WHERE advertising) AS advertising,
-        count(*) FILTER (WHERE functional OR analytics OR advertising) AS any_optional,
-        count(*) FILTER (WHERE gpc) AS gpc_seen,
-        count(*) FILTER (WHERE gpc AND NOT advertising) AS gpc_applied,
-        count(*) FILTER (WHERE source = 'banner') AS first_layer,
-        count(*) FILTER (WHERE source = 'preferences') AS preferences,
-        percentile_disc(0.5) WITHIN GROUP (ORDER BY decision_ms) AS median,
-        percentile_disc(0.9) WITHIN GROUP (ORDER BY decision_ms) AS p90
-      FROM last GROUP BY {dims}"""
-    every = f"WITH d AS ({records}) SELECT {dims}, count(*) FROM d GROUP BY {dims}"
-    shown = f"""
-      SELECT {dims}, count(*), count(DISTINCT (visitor_id, day)) FROM (
-        SELECT i.*, v.number AS version,
-               (i.shown_at AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS local_day
-        FROM impression i JOIN banner_version v ON v.id = i.banner_version_id
-        WHERE i.{window.format(column="shown_at")}) s GROUP BY {dims}"""
-    return [decided, every, shown.replace("{dims}", dims)]
-
-
 def _percentiles(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.9 + 0.5) - 1)]
@@ -169,6 +120,7 @@ def _percentiles(times: list[float]) -> tuple[float, float]:
 
 def measure_stats(app, url: str, site_id: int, start: date, end: date, rounds: int) -> None:
     import psycopg
+    from analytics_raw import raw_sql
     from banner.extensions import db
     from banner.services import analytics
     from banner.services.analytics.days import utc_window
@@ -180,7 +132,8 @@ def measure_stats(app, url: str, site_id: int, start: date, end: date, rounds: i
     params = {"site": site_id, "tz": zone_name, "lo": utc_window(start, zone)[0],
               "hi": utc_window(end, zone)[1]}
     print(f"\nstats of one site, {start} to {end} ({(end - start).days + 1} days), "
-          f"milliseconds over {rounds} rounds (raw: {-(-rounds // RAW_EVERY)}):")
+          f"milliseconds over {rounds} rounds (raw: {-(-rounds // RAW_EVERY)}; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs):")
     print(f"  {'group by':36} {'roll-up p50':>11} {'p90':>7} {'raw p50':>9} {'p90':>7} "
           f"{'raw/roll-up':>11}")
     with psycopg.connect(_plain(url), autocommit=True) as raw, app.app_context():
@@ -209,20 +162,31 @@ def _rss_kb(field: str) -> int:
     raise RuntimeError(field)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (the database backend runs on this machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def export_child(url: str, site_id: int, start: str, end: str) -> None:
-    """Run in a fresh process: stream the CSV export to nowhere, report rows/s and the
-    process's peak memory growth (VmHWM after minus VmRSS before)."""
+    """Run in a fresh process: stream the CSV export to nowhere, report rows/s, the CPU
+    spent by the database backend and by this process, and the process's peak memory
+    growth (VmHWM after minus VmRSS before)."""
+    from banner.extensions import db
     from banner.services import analytics
     app = _app(url)
     with app.app_context():
         first, last = date.fromisoformat(start), date.fromisoformat(end)
         rows = analytics.count_consents(site_id, first, last)
-        before = _rss_kb("VmRSS")
+        backend = db.session.scalar(db.text("SELECT pg_backend_pid()"))
+        before, backend_cpu, own_cpu = _rss_kb("VmRSS"), _cpu_seconds(backend), time.process_time()
         began = time.perf_counter()
         size = sum(len(chunk) for chunk in analytics.export_consents(site_id, first, last, "csv"))
         seconds = time.perf_counter() - began
         print(json.dumps({"rows": rows, "seconds": seconds, "bytes": size,
-                          "growth_kb": _rss_kb("VmHWM") - before}))
+                          "growth_kb": _rss_kb("VmHWM") - before,
+                          "backend_cpu": _cpu_seconds(backend) - backend_cpu,
+                          "own_cpu": time.process_time() - own_cpu}))
 
 
 def measure_export(url: str, site_id: int, start: date, end: date) -> None:
@@ -233,9 +197,13 @@ def measure_export(url: str, site_id: int, start: date, end: date) -> None:
     rate = result["rows"] / result["seconds"]
     growth = result["growth_kb"] / 1024
     print(f"\nraw CSV export of one site ({start} to {end}): {result['rows']} rows, "
-          f"{result['bytes'] / 1e6:.0f} MB in {result['seconds']:.1f} s")
+          f"{result['bytes'] / 1e6:.0f} MB in {result['seconds']:.1f} s "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print(f"  {rate:,.0f} rows/s (target >= {TARGETS['rows_per_s']:,}) "
           f"{'ok' if rate >= TARGETS['rows_per_s'] else 'BELOW TARGET'}")
+    print(f"  CPU: database backend {result['backend_cpu']:.1f} s "
+          f"({result['rows'] / max(result['backend_cpu'], 0.01):,.0f} rows per CPU second), "
+          f"this process {result['own_cpu']:.1f} s")
     print(f"  peak memory growth {growth:.1f} MB (target < {TARGETS['memory_mb']} MB) "
           f"{'ok' if growth < TARGETS['memory_mb'] else 'ABOVE TARGET'}")
 
