@@ -135,9 +135,12 @@ class AppearanceSchema(Schema):
         return {**APPEARANCE_DEFAULTS, **_with_layout(data)}
 
 
+appearance_schema = AppearanceSchema()
+
+
 def normalised_appearance(stored: dict) -> dict:
     """A stored document's appearance with every option, as it is drawn."""
-    return AppearanceSchema().load(stored)
+    return appearance_schema.load(stored)
 
 
 class RegionRuleSchema(Schema):
