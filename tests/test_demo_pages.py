@@ -11,8 +11,9 @@ from banner.vendors import CATALOGUE
 
 STANDIN_PATH = "/demo/static/trackers/"
 CATEGORIES = {"necessary", "functional", "analytics", "advertising"}
-# The only scripts a demo page may run without consent: the snippet and the panel.
-UNGATED = ["/static/snippet.js", "/demo/static/demo.js"]
+# The only scripts a demo page may run without consent: the snippet (the site's own
+# install script, DESIGN.md section 5) and the panel.
+UNGATED = ["/v1/sites/{site_key}/snippet.js", "/demo/static/demo.js"]
 
 
 class Page(HTMLParser):
@@ -85,7 +86,7 @@ def test_store_page_is_arabic_right_to_left_and_cacheable(client, demo, site_key
 def test_install_tag_is_the_first_element_of_head(client, demo, site_key):
     tag, attrs = get_page(client, f"/demo/{site_key}").head_first
     assert tag == "script"
-    assert attrs["src"] == "/static/snippet.js" and attrs["data-site"] == site_key
+    assert attrs["src"] == f"/v1/sites/{site_key}/snippet.js" and attrs["data-site"] == site_key
     assert "async" not in attrs and "defer" not in attrs  # consent defaults before any tag
 
 
@@ -93,7 +94,7 @@ def test_install_tag_is_the_first_element_of_head(client, demo, site_key):
 def test_every_tracker_is_gated(client, demo, site_key):
     scripts = get_page(client, f"/demo/{site_key}").scripts
     running = [attrs.get("src") for attrs, _ in scripts if not is_gated(attrs)]
-    assert running == UNGATED
+    assert running == [src.format(site_key=site_key) for src in UNGATED]
     for attrs, text in scripts:
         assert STANDIN_PATH not in attrs.get("src", "")
         if STANDIN_PATH in attrs.get("data-src", "") + text:

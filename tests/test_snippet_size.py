@@ -222,3 +222,11 @@ def test_snippet_is_served_cacheable_revalidatable_and_cross_origin(client):
     again = client.get("/static/snippet.js", headers={"If-None-Match": etag}, buffered=True)
     assert again.status_code == 304
     assert again.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_source_lines_fit_the_project_limit():
+    """The readable source stays readable: no line beyond 100 characters (STYLE.md)."""
+    long = [number for number, line in
+            enumerate(SNIPPET.read_text(encoding="utf-8").split("\n"), start=1)
+            if len(line) > 100]
+    assert long == [], f"static/snippet.js lines over 100 characters: {long}"
