@@ -58,6 +58,7 @@ def _app(url: str):
 def _sites(end: datetime) -> tuple[dict, dict]:
     """The bench sites, each with versions 1 (material), 2 (minor) and 3 (material)."""
     from analytics_load import DAYS, SITES
+
     from banner.extensions import db
     from banner.models import BannerVersion
     from banner.services.accounts import create_merchant
@@ -119,12 +120,14 @@ def _percentiles(times: list[float]) -> tuple[float, float]:
 
 
 def measure_stats(app, url: str, site_id: int, start: date, end: date, rounds: int) -> None:
+    from zoneinfo import ZoneInfo
+
     import psycopg
     from analytics_raw import raw_sql
+
     from banner.extensions import db
     from banner.services import analytics
     from banner.services.analytics.days import utc_window
-    from zoneinfo import ZoneInfo
     with app.app_context():
         zone_name = db.session.scalar(db.text("SELECT time_zone FROM site WHERE id = :id"),
                                       {"id": site_id})
@@ -222,9 +225,8 @@ def main() -> None:
         export_child(url, int(site_id), start, end)
         return
     from banner.extensions import db
-    from banner.models import utcnow
+    from banner.models import Site, utcnow
     from banner.services import analytics
-    from banner.models import Site
     url = args.database_url
     _create_database(url)
     try:

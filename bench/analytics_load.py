@@ -7,7 +7,7 @@ GPC. Devices, browsers, countries, languages and the policy that applied follow 
 storefront-like mix; times follow the day in the site's time zone (midnight included).
 """
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 DAYS = 90
@@ -41,7 +41,7 @@ def _picker(rng, table):
 
 
 def _hex(rng) -> str:
-    return "%032x" % rng.getrandbits(128)
+    return f"{rng.getrandbits(128):032x}"
 
 
 def _time(moment: datetime) -> str:
@@ -76,7 +76,7 @@ def generate(records: int, site_ids: dict, version_ids: dict, end: datetime, see
                                          datetime.min.time(), zone)
                 moment = (local + timedelta(hours=rng.choices(range(24), HOURS)[0],
                                             seconds=rng.randrange(3600)))
-                moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
                 if moment >= end:
                     break
                 version = next(v for v in reversed(versions) if v[2] <= moment)
@@ -110,9 +110,9 @@ def _record(rng, common, moment, choice, gpc, ms, slice_) -> str:
     return "\t".join((
         _hex(rng), *common, action, "t", "tf"[not functional], "tf"[not analytics],
         "tf"[not advertising], language, source, r"\N", "tf"[not gpc],
-        "https://store.example/products/item-%d" % rng.randrange(500), country, policy,
+        f"https://store.example/products/item-{rng.randrange(500)}", country, policy,
         r"\N", device, browser, os_family, "192.0.2.0", _hex(rng), _time(moment),
-        r"\N" if ms is None else str(ms), _time(moment), "%064x" % rng.getrandbits(256))) + "\n"
+        r"\N" if ms is None else str(ms), _time(moment), f"{rng.getrandbits(256):064x}")) + "\n"
 
 
 RECORD_COLUMNS = ("id", "site_id", "visitor_id", "banner_version_id", "action", "necessary",

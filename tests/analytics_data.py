@@ -40,6 +40,7 @@ def add_display(site, when: datetime, visitor: uuid.UUID, version=1, language="a
                 device="desktop", browser="Chrome", os="Windows", country="SA",
                 policy="opt_in", commit=True) -> Impression:
     from zoneinfo import ZoneInfo
+
     from banner.services.analytics.days import local_day
     display = Impression(site_id=site.id, banner_version_id=version_id(site, version),
                          visitor_id=visitor, day=local_day(when, ZoneInfo(site.time_zone)),
@@ -57,11 +58,12 @@ def random_traffic(site, start: datetime, days: int, visitors: int, seed: int,
     """A seeded mix of displays and decisions around the clock (midnight in the site's
     zone included), with visitors who change their mind, come back, or only look."""
     rng = random.Random(seed)
-    slices = [dict(device="mobile", browser="Mobile Safari", os="iOS"),
-              dict(device="desktop", browser="Chrome", os="Windows"),
-              dict(device="tablet", browser="Chrome", os="Android"),
-              dict(device=None, browser=None, os=None)]
+    slices = [{"device": "mobile", "browser": "Mobile Safari", "os": "iOS"},
+              {"device": "desktop", "browser": "Chrome", "os": "Windows"},
+              {"device": "tablet", "browser": "Chrome", "os": "Android"},
+              {"device": None, "browser": None, "os": None}]
     from zoneinfo import ZoneInfo
+
     from banner.services.analytics.days import local_day
     zone, shown = ZoneInfo(site.time_zone), set()
     for _ in range(visitors):

@@ -3,7 +3,7 @@ rows in Python: what the roll-ups must agree with. Written apart from the servic
 purpose (README, "Consent analytics", is the specification of both)."""
 import math
 from collections import defaultdict
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from banner.extensions import db
@@ -24,7 +24,7 @@ DIMENSION = {"day": lambda row, day, number: day.isoformat(),
 
 
 def _day(moment, zone):
-    return moment.replace(tzinfo=timezone.utc).astimezone(zone).date()
+    return moment.replace(tzinfo=UTC).astimezone(zone).date()
 
 
 def _share(part, whole):
@@ -103,7 +103,7 @@ def _reconsent(records, zone, end, numbers, versions):
 
 def _end_of(day, zone):
     local = datetime.combine(day + timedelta(days=1), time(), zone)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def oracle(site_id, start, end, group_by=()):

@@ -7,8 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from banner.services.analytics import count_consents, export_consents, stats
-from banner.services.analytics import exports, record_export
+from banner.services.analytics import count_consents, export_consents, exports, record_export, stats
 from tests.analytics_data import add_record
 
 RANGE = "from=2026-11-01&to=2026-11-02"

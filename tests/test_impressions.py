@@ -1,6 +1,7 @@
 """Banner displays count once per visitor, version and day, whatever a client posts."""
 import uuid
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -8,8 +9,6 @@ from banner.extensions import db
 from banner.models import Impression
 from banner.services.analytics.days import local_day
 from tests.helpers import IPHONE
-
-from zoneinfo import ZoneInfo
 
 
 def show(client, site_key="test-store", visitor=None, version=1, language="ar", **headers):

@@ -7,5 +7,5 @@ from .exports import count_consents, export_consents, export_stats
 from .freshness import rebuild_site, refresh
 from .stats import DIMENSIONS, stats
 
-__all__ = ["DIMENSIONS", "stats", "export_consents", "export_stats", "count_consents",
-           "refresh", "rebuild_site"]
+__all__ = ["DIMENSIONS", "count_consents", "export_consents", "export_stats", "rebuild_site",
+           "refresh", "stats"]

@@ -1,5 +1,5 @@
 """Days in a site's time zone, as windows of naive-UTC time (how timestamps are stored)."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -12,7 +12,7 @@ def utc_window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 def local_day(moment: datetime, zone: ZoneInfo) -> date:
     """The local day of a naive-UTC timestamp."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(zone).date()
+    return moment.replace(tzinfo=UTC).astimezone(zone).date()
 
 
 def days_between(first: date, last: date):
@@ -22,4 +22,4 @@ def days_between(first: date, last: date):
 
 
 def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)

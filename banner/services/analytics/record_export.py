@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -127,9 +127,9 @@ def _python_cell(name: str, value):
 def _offset_span(moment: datetime, zone: ZoneInfo) -> tuple[datetime, datetime, timedelta]:
     """(from, until, UTC offset): the hour around a moment over which the offset holds."""
     start = moment.replace(minute=0, second=0, microsecond=0)
-    offset = start.replace(tzinfo=timezone.utc).astimezone(zone).utcoffset()
+    offset = start.replace(tzinfo=UTC).astimezone(zone).utcoffset()
     end = start + timedelta(hours=1)
-    if end.replace(tzinfo=timezone.utc).astimezone(zone).utcoffset() != offset:
+    if end.replace(tzinfo=UTC).astimezone(zone).utcoffset() != offset:
         end = moment + timedelta(microseconds=1)  # a changing hour: one row at a time
     return start, end, offset
 
