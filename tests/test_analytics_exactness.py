@@ -97,3 +97,14 @@ def test_a_visitor_with_only_displays_can_be_erased_and_still_counts(client, own
     assert response.status_code == 200 and response.json["records_removed"] == 0
     assert stats(owner.site.id, date(2026, 11, 1), date(2026, 11, 1)) == before
     assert before["totals"]["visitors_shown"] == 1
+
+
+@pytest.mark.parametrize("group_by", [("day",), ("day", "device")])
+def test_a_25_hour_day_in_berlin(make_site, group_by):
+    """Summer time ends on 2026-10-25 in Berlin: that day lasts 25 hours."""
+    site = make_site(time_zone="Europe/Berlin")
+    random_traffic(site, datetime(2026, 10, 23, 20), days=4, visitors=40, seed=25)
+    first, last = date(2026, 10, 24), date(2026, 10, 27)
+    answer = stats(site.id, first, last, group_by)
+    assert answer == oracle(site.id, first, last, group_by)
+    assert answer["totals"]["decisions"] > 0

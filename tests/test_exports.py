@@ -167,3 +167,16 @@ def test_the_exact_bytes_of_a_record(app, owner):
         "browser_family": 'Chrome, "Mobile"', "os_family": "-1", "page_url": ARABIC,
         "ip": "192.0.2.0", "client_time": "2026-11-01T21:29:59Z", "decision_ms": 42,
         "idempotency_key": "k-12345678", "prev_hash": None, "record_hash": None}
+
+
+def test_the_day_of_a_record_follows_summer_time(app, make_site):
+    site = make_site(time_zone="Europe/Berlin")
+    for moment in (datetime(2026, 10, 24, 22, 30), datetime(2026, 10, 25, 22, 30),
+                   datetime(2026, 10, 25, 0, 30), datetime(2026, 10, 25, 1, 30)):
+        add_record(site, moment, uuid.uuid4())
+    text = b"".join(export_consents(site.id, date(2026, 10, 24), date(2026, 10, 26), "csv"))
+    rows = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
+    # 22:30 UTC is 00:30 the next day in summer time (UTC+2), 23:30 the same day after.
+    assert [(row["recorded_at"], row["day"]) for row in rows] == [
+        ("2026-10-24T22:30:00Z", "2026-10-25"), ("2026-10-25T00:30:00Z", "2026-10-25"),
+        ("2026-10-25T01:30:00Z", "2026-10-25"), ("2026-10-25T22:30:00Z", "2026-10-25")]
