@@ -13,14 +13,16 @@ OUTPUT = Path(__file__).resolve().parent.parent / "output" / "banner"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 # The demo stores and the theme each publishes (banner/services/demo.py).
 DEMO_THEMES = {"demo-electronics": "light", "demo-subscriptions": "dark"}
-INSTALL_TAG = re.compile(r'(<script src="[^"]*snippet\.js" data-site="[^"]+")( data-lang="[a-z]+")?')
+INSTALL_TAG = re.compile(
+    r'(<script src="[^"]*snippet\.js" data-site="[^"]+")( data-lang="[a-z]+")?')
 
 # The first layer as a shopper sees it: its share of the screen, whether each control is
 # inside it and on screen, whether its text scrolls, and on how many rows its buttons sit.
 FIRST_LAYER = """() => {
   const bar = document.querySelector('#consent-banner').shadowRoot.querySelector('.bar');
   const r = bar.getBoundingClientRect(), text = bar.querySelector('.txt');
-  const controls = [...bar.querySelectorAll('button, input, a')].map(el => el.getBoundingClientRect());
+  const controls = [...bar.querySelectorAll('button, input, a')]
+    .map(el => el.getBoundingClientRect());
   return {share: r.height / innerHeight, top: r.top, bottom: r.bottom, left: r.left, right: r.right,
           inside: controls.every(b => b.top >= r.top - 0.5 && b.bottom <= r.bottom + 0.5
                                       && b.bottom <= innerHeight && b.height > 0),
