@@ -77,9 +77,13 @@ def test_proof_and_receipt_pages_read_in_either_language_and_pass_axe(page, live
                                                                       device):
     page.set_viewport_size(VIEWPORTS[device])
     visitor = accept_on_the_demo_store(page, live_server, "ar")
+    # The visitor's own secret, which the snippet keeps in localStorage: without it the
+    # backend refuses to change this visitor's choice.
+    secret = page.evaluate("JSON.parse(localStorage.getItem('consent_banner_key'))[1]")
     with app.app_context():  # a later choice in English, from a phone, through the panel
         body = consent(visitor_id=visitor, language="en", source="preferences",
-                       choices={**NONE, "analytics": True}, page=f"{live_server}/demo/x")
+                       choices={**NONE, "analytics": True}, page=f"{live_server}/demo/x",
+                       visitor_secret=secret)
         site_key = "demo-electronics"
         assert post_consent(app.test_client(), site_key, body, remote_addr="203.0.113.9",
                             **{"User-Agent": IPHONE}).status_code == 201
