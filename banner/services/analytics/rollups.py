@@ -83,7 +83,8 @@ def _decision_counts(span: Span) -> sa.Select:
     c = _last_decisions(span).c
     given = {
         "visitors_decided": sa.literal_column("1"), "interacted": c.interacted,
-        "accept_all": _flag(c.action == "accept_all"), "reject_all": _flag(c.action == "reject_all"),
+        "accept_all": _flag(c.action == "accept_all"),
+        "reject_all": _flag(c.action == "reject_all"),
         "custom": _flag(c.action == "custom"), "withdrawals": _flag(c.action == "withdraw"),
         "functional": _flag(c.functional), "analytics": _flag(c.analytics),
         "advertising": _flag(c.advertising),
