@@ -62,7 +62,13 @@ def test_accept_and_reject_sit_side_by_side_with_equal_weight(page, shop_site, s
     expect(accept).to_have_text(DEFAULT_TEXTS[lang]["accept_all"])
     expect(reject).to_have_text(DEFAULT_TEXTS[lang]["reject_all"])
     expect(banner_button(page, "customize")).to_have_text(DEFAULT_TEXTS[lang]["customize"])
-    a, r = accept.evaluate(WEIGHT), reject.evaluate(WEIGHT)
+    # Both measured in one frame, once the banner's entrance has finished: a sheet still
+    # sliding in moves its buttons between two separate measurements.
+    a, r = accept.evaluate(f"""async (el, other) => {{
+      await Promise.all(el.getRootNode().getAnimations().map(a => a.finished));
+      const weight = {WEIGHT};
+      return [weight(el), weight(other)];
+    }}""", reject.element_handle())
     for prop in ("fontWeight", "fontSize", "fontFamily", "background", "color", "borderStyle",
                  "borderWidth", "borderColor", "textDecoration", "height"):
         assert a[prop] == r[prop], f"{prop}: accept {a[prop]!r} vs reject {r[prop]!r}"
