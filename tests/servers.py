@@ -68,10 +68,28 @@ def request(method: str, url: str, body: dict | None = None,
         return error.code, json.loads(raw) if raw else {}
 
 
+def closing_responses(app):
+    """`app` with every response closed, even when the client drops the connection.
+
+    Werkzeug's dev server (3.1) drains the request after answering and closes the response
+    only after that; a browser that resets the connection (a navigation cancelling a script
+    load) makes the drain raise, the close is skipped, and Flask's open static file is left
+    to the garbage collector: a ResourceWarning that fails whichever test is running. A
+    generator's `finally` runs on close() and, when abandoned, on collection alike."""
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return serve
+
+
 @contextmanager
 def wsgi_thread(app):
     """Serve a WSGI app on a free loopback port in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
     thread.start()

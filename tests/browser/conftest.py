@@ -17,6 +17,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from tests.servers import closing_responses
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -108,7 +110,7 @@ _servers: list[ConnectionCount] = []
 @pytest.fixture(scope="session")
 def live_server(app):
     """The test app on a free loopback port, in a thread, for the whole session."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
     _servers.append(ConnectionCount(server))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
