@@ -1,9 +1,13 @@
+import ipaddress
 import uuid
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from banner.extensions import db
 from banner.models import ConsentRecord, VisitorConsent
+from banner.services.privacy import anonymise_ip
 from tests.helpers import ALL, IPHONE, NONE, consent, post_consent
 
 
@@ -51,6 +55,13 @@ def test_ip_is_never_stored_raw(client, make_site, ip_mode, remote, stored):
     make_site(site_key="ipsite", ip_mode=ip_mode)
     client.post("/v1/sites/ipsite/consents", json=consent(), environ_base={"REMOTE_ADDR": remote})
     assert only_record().ip == stored
+
+
+@given(st.ip_addresses())
+def test_truncation_keeps_the_network_and_zeroes_the_host_bits(address):
+    prefix = 24 if address.version == 4 else 48
+    kept = anonymise_ip(str(address), "truncate", "salt", "secret")
+    assert kept == str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
 
 
 def test_hashed_ip_is_keyed_per_site(client, make_site):

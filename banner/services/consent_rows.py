@@ -16,6 +16,12 @@ takes the write lock before reading. On PostgreSQL the batch reads without locks
 writes in one statement whose state upsert applies only where the visitor's last_hash is
 still the one read; if any visitor moved meanwhile, the statement fails as a whole and the
 batch is decided again from a fresh read (RACE_RETRIES times).
+
+Most writes are a visitor's first, and nothing stored can change their outcome: on
+PostgreSQL a batch is first written as if every visitor were new, in one statement and
+one round trip (PG_FIRST). A visitor that has a state already is left untouched by it and
+goes the way above. Records never outlive their visitor's state (retention and erasure
+delete the state with the last record), so a visitor without a state has no stored keys.
 """
 import json
 import random
@@ -78,6 +84,33 @@ def write_batch(conn: Connection, writes: list[ConsentWrite]) -> list[str]:
     postgres = conn.dialect.name == "postgresql"
     if not postgres:
         _take_write_lock(conn)
+        return _write_known(conn, writes, postgres)
+    outcomes = _write_first(conn, writes)
+    known = [n for n, outcome in enumerate(outcomes) if outcome is None]
+    if known:
+        for n, outcome in zip(known, _write_known(conn, [writes[n] for n in known], postgres)):
+            outcomes[n] = outcome
+    return outcomes
+
+
+def _write_first(conn: Connection, writes: list[ConsentWrite]) -> list[str | None]:
+    """PostgreSQL: the batch decided as if no visitor had a state, written for the
+    visitors that indeed had none; None for the writes of those that had one."""
+    outcomes, records, states = _decide_given(writes, {}, {})
+    if not records:  # only replays and conflicts within the batch: nothing is new yet
+        return [None] * len(writes)
+    known = _run_pg(conn, PG_FIRST, {
+        "records": json.dumps(records, default=str),
+        "states": json.dumps([state for state, _ in states], default=str)})
+    if not known:
+        return outcomes
+    known = {(site_id, str(visitor_id)) for site_id, visitor_id in known}
+    return [None if (write.visitor[0], str(write.visitor[1])) in known else outcome
+            for write, outcome in zip(writes, outcomes)]
+
+
+def _write_known(conn: Connection, writes: list[ConsentWrite], postgres: bool) -> list[str]:
+    """Decided from what is stored for each visitor, then written (see the module doc)."""
     for attempt in range(RACE_RETRIES):
         if attempt:  # lost a race: let the winners' commits land before reading again
             time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
@@ -103,10 +136,15 @@ def _take_write_lock(conn: Connection) -> None:
 
 
 def _decide(conn: Connection, writes: list[ConsentWrite]):
-    """Outcomes, the records to insert, and per visitor (final state, last_hash read)."""
     stored_states = _stored_states(conn, {w.visitor for w in writes})
     keyed = {w.key for w in writes if w.key[2] is not None}
-    bodies = _stored_bodies(conn, keyed) if keyed else {}
+    return _decide_given(writes, stored_states, _stored_bodies(conn, keyed) if keyed else {})
+
+
+def _decide_given(writes: list[ConsentWrite], stored_states: dict, bodies: dict):
+    """Outcomes, the records to insert, and per visitor (final state, (last_hash read,
+    whether a state was stored)), given the stored states and idempotent bodies."""
+    bodies = dict(bodies)
     current = {visitor: dict(row) for visitor, row in stored_states.items()}
     outcomes, records, final = [None] * len(writes), [], {}
     # A visitor's records chain in the order they were made (then in batch order): the
@@ -199,7 +237,39 @@ SELECT CASE WHEN (SELECT count(*) FROM state) = %(expected)s
        ELSE (SELECT '{_RACE} ' || count(*) FROM state)::int END"""
 
 
+def _pg_first_sql() -> str:
+    """One PostgreSQL statement writing a batch's first decisions: each visitor's state is
+    inserted unless one exists (another writer's included, once committed), the records
+    only of the visitors inserted; returns the others (usually none: no rows to read)."""
+    records = [c.name for c in record_table.c]
+    states = [c.name for c in state_table.c]
+    return f"""
+WITH r AS (SELECT * FROM json_to_recordset(%(records)s::json) AS t({_columns(records)})),
+s AS (SELECT * FROM json_to_recordset(%(states)s::json) AS t({_columns(states)})),
+state AS (
+  INSERT INTO {state_table.name} ({", ".join(states)})
+  SELECT {", ".join(states)} FROM s
+  ON CONFLICT (site_id, visitor_id) DO NOTHING
+  RETURNING site_id, visitor_id
+), rec AS (
+  INSERT INTO {record_table.name} ({", ".join(records)})
+  SELECT {", ".join("r." + name for name in records)}
+  FROM r JOIN state ON state.site_id = r.site_id AND state.visitor_id = r.visitor_id
+)
+SELECT s.site_id, s.visitor_id FROM s
+WHERE NOT EXISTS (SELECT FROM state
+                  WHERE state.site_id = s.site_id AND state.visitor_id = s.visitor_id)"""
+
+
+def _columns(names: list[str]) -> str:
+    """A json_to_recordset column list: each name with its PostgreSQL type."""
+    columns = {c.name: c for c in [*record_table.c, *state_table.c]}
+    return ", ".join(f"{name} {columns[name].type.compile(dialect=postgresql.dialect())}"
+                     for name in names)
+
+
 PG_BATCH = _pg_batch_sql()
+PG_FIRST = _pg_first_sql()
 
 
 def _write_pg(conn: Connection, records: list[dict], states: list) -> None:
@@ -209,15 +279,32 @@ def _write_pg(conn: Connection, records: list[dict], states: list) -> None:
         "states": json.dumps([{**state, "expected": expected, "existed": existed}
                               for state, (expected, existed) in states], default=str),
         "expected": len(states), "records_expected": len(records)}
-    autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-    nested = None if autocommit else conn.begin_nested()
     try:
-        conn.exec_driver_sql(PG_BATCH, params)
+        _run_pg(conn, PG_BATCH, params)
     except DBAPIError as exc:
-        if nested is not None:
-            nested.rollback()
         if _RACE in str(exc.orig):
             raise _ChainRace() from exc
         raise
-    if nested is not None:
-        nested.commit()
+
+
+def _run_pg(conn: Connection, sql: str, params: dict) -> list[tuple]:
+    """One statement, its rows; inside a transaction, in a savepoint, so a failure leaves
+    the caller's transaction usable (alone on an AUTOCOMMIT connection it is atomic)."""
+    autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    if autocommit:
+        return _execute_raw(conn, sql, params)
+    with conn.begin_nested():
+        return _execute_raw(conn, sql, params)
+
+
+def _execute_raw(conn: Connection, sql: str, params: dict) -> list[tuple]:
+    # On the driver's cursor: SQLAlchemy's execution context and result set-up cost as
+    # much CPU as the rest of a batch. Its errors are raised as SQLAlchemy's, as above.
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error) from exc
+    finally:
+        cursor.close()
