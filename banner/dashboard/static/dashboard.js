@@ -16,6 +16,11 @@
     });
   });
 
+  /* On a phone the menu is a strip that scrolls sideways, from the start of the reading
+     direction: bring the current page's entry into view, or it may sit cut off at the edge. */
+  const current = d.querySelector('.sidebar [aria-current="page"]');
+  if (current) current.scrollIntoView({block: 'nearest', inline: 'nearest'});
+
   /* Confirmations: <form data-confirm="Are you sure?"> asks before it is sent */
   d.addEventListener('submit', event => {
     const message = event.target.dataset && event.target.dataset.confirm;
