@@ -37,3 +37,13 @@ def test_the_current_page_is_in_view_in_the_phone_menu(page, live_server, app, d
     assert page.evaluate("document.querySelector('.sidebar').scrollWidth") > VIEWPORTS[
         "phone"]["width"]
     assert visible_share(page, current) > 0.99  # whole, but for a fraction of a pixel
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_top_bar_is_one_line_on_a_phone(page, live_server, demo_merchant, lang):
+    page.set_viewport_size(VIEWPORTS["phone"])
+    sign_in(page, live_server, lang)
+    bar = page.locator(".topbar").bounding_box()
+    buttons = [page.locator(".topbar__tools .button").nth(n).bounding_box() for n in (0, 1)]
+    assert bar["height"] < 60  # two lines of the name or of the buttons are twice that
+    assert abs(buttons[0]["y"] - buttons[1]["y"]) < 1  # side by side, not stacked
