@@ -35,7 +35,10 @@ def test_a_material_title_change_published_here_asks_returning_visitors_again(
         page, live_server, app, demo_merchant):
     page.goto(f"{live_server}/demo/demo-electronics")
     wait_banner(page)
-    banner_button(page, "accept-all").click()
+    # Recorded before the page is left: a choice still in flight is sent again later.
+    with page.expect_response(lambda r: r.url.endswith("/consents")) as recorded:
+        banner_button(page, "accept-all").click()
+    assert recorded.value.status == 201
     wait_decided(page)
     site_id = change_draft(app, lambda doc: doc["texts"]["ar"].update(title=NEW_TITLE))
 
