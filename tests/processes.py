@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,23 +15,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from banner import ROOT
+from tests.process_output import OutputLines
 from tests.tcp_proxy import TcpProxy
 from tests.traffic import ORIGIN, SITE_KEY, request
 
 BIN = Path(sys.executable).parent
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-
-
-def wait_for(condition, timeout: float = 20.0, what: str = "the condition"):
-    """Polls condition() until it returns something truthy (returned), or fails."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def postgres_url() -> sa.URL:
@@ -131,15 +119,31 @@ def scalar(url: str, sql: str, **params):
         engine.dispose()
 
 
+BOOTED = r"Booting worker with pid: (\d+)"  # logged by each worker as it starts
+
+
 @dataclass
 class Server:
     base: str
     port: int
     process: subprocess.Popen
     log: Path
+    output: OutputLines
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def wait_for_log(self, pattern: str, what: str, timeout: float = 30.0) -> re.Match:
+        """The first line of gunicorn's output matching pattern, once it is written."""
+        return self.output.wait_for_line(pattern, what, timeout=timeout)[1]
+
+    def wait_replaced(self, pid: int, timeout: float = 30.0) -> int:
+        """Waits for gunicorn to reap worker pid and boot its replacement (its pid)."""
+        reaped, _ = self.output.wait_for_line(rf"Worker \(pid:{pid}\) was sent",
+                                              f"worker {pid} to be reaped", timeout=timeout)
+        _, booted = self.output.wait_for_line(BOOTED, f"a replacement for worker {pid}",
+                                              after=reaped + 1, timeout=timeout)
+        return int(booted.group(1))
 
     def workers(self) -> set[int]:
         """Pids of the gunicorn workers (children of the master)."""
@@ -158,21 +162,27 @@ class Server:
 def gunicorn(database_url: str, log: Path, workers: int = 2, threads: int = 4,
              env: dict | None = None, args: tuple = ()):
     """`gunicorn -c python:banner.gunicorn_conf wsgi:app` on a loopback port of its own
-    choosing (port 0: no race with other processes for a port picked in advance)."""
+    choosing (port 0: no race with other processes for a port picked in advance). Its
+    output goes to log, and the start is awaited on the lines gunicorn writes."""
     command = [str(BIN / "gunicorn"), "-c", "python:banner.gunicorn_conf",
                "-b", "127.0.0.1:0", "-w", str(workers), "--threads", str(threads),
                "--log-level", "info", *args, "wsgi:app"]
     environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
                    "RATELIMIT_ENABLED": "0", **(env or {})}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace",
+                               start_new_session=True)
+    output = OutputLines(process.stdout, log)
     try:
-        port = wait_for(lambda: _listening_port(process, log), 30, "gunicorn to listen")
-        server = Server(f"http://127.0.0.1:{port}", port, process, log)
-        wait_for(lambda: _answers(server), 30, f"gunicorn on port {port}")
-        wait_for(lambda: len(server.workers()) >= workers, 30, "every worker")
-        yield server
+        _, listening = output.wait_for_line(r"Listening at: http://127\.0\.0\.1:(\d+)",
+                                            "gunicorn to listen")
+        port = int(listening.group(1))
+        output.wait_for(lambda lines: sum(bool(re.search(BOOTED, line)) for line in lines)
+                        >= workers, "every worker to boot")
+        # The socket listens from the line above on: this request waits in its backlog
+        # until a worker takes it (a blocking read with a deadline, no polling).
+        request(port, "GET", "/healthz", timeout=30)
+        yield Server(f"http://127.0.0.1:{port}", port, process, log, output)
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # only the group started here
         try:
@@ -180,24 +190,4 @@ def gunicorn(database_url: str, log: Path, workers: int = 2, threads: int = 4,
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-
-
-def _exited(process: subprocess.Popen, log: Path) -> None:
-    if process.poll() is not None:
-        raise AssertionError(f"gunicorn exited with {process.returncode}:\n"
-                             + log.read_text(errors="replace")[-3000:])
-
-
-def _listening_port(process: subprocess.Popen, log: Path) -> int | None:
-    _exited(process, log)
-    found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", log.read_text(errors="replace"))
-    return int(found.group(1)) if found else None
-
-
-def _answers(server: Server) -> bool:
-    _exited(server.process, server.log)
-    try:
-        request(server.port, "GET", "/healthz")
-        return True
-    except OSError:
-        return False
+        output.join()

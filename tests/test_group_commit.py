@@ -1,7 +1,7 @@
 """Group commit: concurrent consent writes share a commit, each gets its own outcome."""
 import threading
-import time
 import uuid
+from collections import deque
 from datetime import timedelta
 
 import pytest
@@ -166,17 +166,36 @@ def gated_committer(ctx, monkeypatch, request):
         return real(conn, writes)
     monkeypatch.setattr(batching, "write_batch", write_batch)
     committer = GroupCommitter(db.engine, timeout=getattr(request, "param", 30.0))
+    committer._waiting = WatchedQueue()  # for wait_queued
     yield committer, gate, entered
     gate.set()
     committer.stop()
 
 
-def wait_until(condition, timeout=5.0):
-    """Poll a condition that has no event to wait on (items entering the queue)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.001)
+class WatchedQueue(deque):
+    """The committer's queue, telling waiters when an item enters: the committer has no
+    event for it, and polling its length would race with the threads still queueing."""
+
+    def __init__(self):
+        super().__init__()
+        self.entered = threading.Condition()
+
+    def append(self, item):
+        super().append(item)
+        with self.entered:
+            self.entered.notify_all()
+
+    def wait_for_length(self, length: int, timeout: float = 5.0) -> None:
+        # len() without the committer's mutex: append holds that mutex while it notifies,
+        # and taking it here under `entered` would deadlock.
+        with self.entered:
+            assert self.entered.wait_for(lambda: len(self) == length, timeout), (
+                f"{len(self)} items queued, never {length}")
+
+
+def wait_queued(committer: GroupCommitter, length: int) -> None:
+    """Blocks until `length` writes wait in the queue of a gated_committer."""
+    committer._waiting.wait_for_length(length)
 
 
 def submit_in_thread(committer, write, outcomes):
@@ -198,7 +217,7 @@ def test_queued_writes_share_one_commit_and_answer_after_it(gated_committer, mak
     assert entered.wait(5)
     writes = [make_write() for _ in range(10)]
     threads = [submit_in_thread(committer, write, outcomes) for write in writes]
-    wait_until(lambda: committer.queued() == len(writes))
+    wait_queued(committer, len(writes))
     assert all(t.is_alive() for t in [first, *threads])  # nobody answered before the commit
     gate.set()
     for thread in [first, *threads]:
@@ -218,7 +237,7 @@ def test_a_failing_batch_falls_back_to_one_write_each(gated_committer, make_writ
     bad = make_write()
     bad.record["banner_version_id"] = bad.state["banner_version_id"] = 10**6  # no such version
     threads = [submit_in_thread(committer, write, outcomes) for write in [good[0], bad, good[1]]]
-    wait_until(lambda: committer.queued() == 3)
+    wait_queued(committer, 3)
     gate.set()
     for thread in [first, *threads]:
         thread.join(5)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from banner.services.batching import GroupCommitter, _Pending
 from tests.helpers import consent, post_consent
-from tests.processes import fresh_database, gunicorn, proxy_to_postgres, scalar, wait_for
+from tests.processes import fresh_database, gunicorn, proxy_to_postgres, scalar
 from tests.traffic import Load, get_banner, post_consent as post_to, request
 
 ERROR_SHAPE = {"code", "name", "description", "errors"}
@@ -46,20 +46,21 @@ def test_an_outage_serves_the_last_banner_refuses_writes_with_503_and_recovers(
         good = get_banner(server.port)
         assert good.status == 200 and health(server.port) == 200
         with Load(server.port) as load:
-            wait_for(lambda: load.count("consent", "before", 201) >= 5, what="writes")
-            proxy.cut()
+            load.wait_until(lambda: load.count("consent", "before", 201) >= 5, "writes")
+            proxy.cut()  # every connection dropped before it returns: the next query fails
             load.phase = "outage"
-            wait_for(lambda: health(server.port) == 503, what="/healthz to say 503")
-            wait_for(lambda: "serving live_versions" in server.log_text(),
-                     what="the banner to be served past its freshness")
+            assert health(server.port) == 503
+            server.wait_for_log("serving live_versions",
+                                "the banner to be served past its freshness")
             served = load.count("banner", "outage", 200)
-            wait_for(lambda: load.count("consent", "outage", 503) >= 5
-                     and load.count("banner", "outage", 200) >= served + 20,
-                     what="banners and refusals while the copy is stale")
+            load.wait_until(lambda: load.count("consent", "outage", 503) >= 5
+                            and load.count("banner", "outage", 200) >= served + 20,
+                            "banners and refusals while the copy is stale")
             proxy.restore()
-            wait_for(lambda: health(server.port) == 200, what="/healthz to recover")
+            # The failed queries invalidated the pool: the next check-out connects anew.
+            assert health(server.port) == 200
             load.phase = "after"
-            wait_for(lambda: load.count("consent", "after", 201) >= 5, what="writes again")
+            load.wait_until(lambda: load.count("consent", "after", 201) >= 5, "writes again")
 
         banners = load.outcomes("banner")
         assert {(o.answer.status, o.answer.body) for o in banners if o.answer} == {

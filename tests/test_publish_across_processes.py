@@ -8,7 +8,6 @@ from banner.services.versions import publish
 from tests.servers import app_process, request
 
 CACHE_SECONDS = 1.0
-SLACK = 1.0  # a poll interval, a request and a loaded machine; the default cache is 10 s
 
 
 @pytest.fixture
@@ -36,8 +35,9 @@ def test_another_process_serves_a_new_version_within_the_cache_time(
     assert publish(site, document).number == 2
     published = time.monotonic()
 
-    deadline = published + CACHE_SECONDS + 10  # bounds the wait; the assertion is below
-    while _served_version(url) != 2:
-        assert time.monotonic() < deadline, "the other process never served version 2"
-        time.sleep(0.02)
-    assert time.monotonic() - published <= CACHE_SECONDS + SLACK
+    # The other process read version 1 before the publication, so its copy expires by
+    # published + CACHE_SECONDS (CLOCK_MONOTONIC is one clock for every process). That
+    # expiry is the behaviour under test, so this one wait is on the clock by design; past
+    # it, one request must already get version 2 (no polling, no slack to race with).
+    time.sleep(max(0.0, published + CACHE_SECONDS - time.monotonic()))
+    assert _served_version(url) == 2

@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from tests.processes import fresh_database, gunicorn, scalar, wait_for
+from tests.processes import fresh_database, gunicorn, scalar
 from tests.traffic import Load, post_consent
 
 
@@ -24,20 +24,19 @@ def test_a_killed_worker_loses_no_answered_consent_and_leaves_no_partial_record(
         database, tmp_path):
     with gunicorn(database, tmp_path / "gunicorn.log", workers=2, threads=8) as server:
         with Load(server.port, kinds=("consent",), threads=12) as load:
-            wait_for(lambda: load.count("consent", "before", 201) >= 200, what="writes")
+            load.wait_until(lambda: load.count("consent", "before", 201) >= 200, "writes")
             # A kill can land between two requests of that worker; kill again (the other
             # worker, then the replacements) until one has cut a request in flight.
             for _ in range(KILLS):
                 victim = min(server.workers())
                 os.kill(victim, signal.SIGKILL)
                 load.phase = "after"
-                wait_for(lambda: victim not in server.workers() and len(server.workers()) == 2,
-                         what="gunicorn to replace the worker")
+                server.wait_replaced(victim)
                 if load.outcomes("consent", "after") and any(
                         o.answer is None for o in load.outcomes("consent")):
                     break
-            wait_for(lambda: load.count("consent", "after", 201) >= 200,
-                     what="writes after the crash")
+            load.wait_until(lambda: load.count("consent", "after", 201) >= 200,
+                            "writes after the crash")
 
         outcomes = load.outcomes("consent")
         answered = [o for o in outcomes if o.answer is not None and o.answer.status == 201]

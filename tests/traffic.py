@@ -72,6 +72,7 @@ class Load:
                  threads: int = 4):
         self.port, self.kinds, self.phase = port, kinds, "before"
         self.results: list[Outcome] = []
+        self._answered = threading.Condition()  # notified on every outcome kept
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, args=(n,), daemon=True)
                          for n in range(threads)]
@@ -96,7 +97,16 @@ class Load:
                 answer = post_consent(self.port, body) if body else get_banner(self.port)
             except OSError:
                 answer = None
-            self.results.append(Outcome(phase, kind, body, answer))
+            with self._answered:
+                self.results.append(Outcome(phase, kind, body, answer))
+                self._answered.notify_all()
+
+    def wait_until(self, condition, what: str, timeout: float = 20.0) -> None:
+        """Blocks until condition() holds, checked on every outcome (the event that can
+        change it); fails after timeout seconds."""
+        with self._answered:
+            if not self._answered.wait_for(condition, timeout):
+                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
     def outcomes(self, kind: str | None = None, phase: str | None = None) -> list[Outcome]:
         return [o for o in list(self.results)
