@@ -3,9 +3,9 @@ and the consent-rate roll-ups counted again from what remains."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from ..analytics_models import ConsentRollup, ReconsentRollup
 from ..extensions import db
-from ..models import (ConsentRecord, ConsentRollup, Impression, ReconsentRollup, Site,
-                      VisitorConsent, utcnow)
+from ..models import ConsentRecord, Impression, Site, VisitorConsent, utcnow
 from .analytics.days import local_day
 from .analytics.freshness import locked_state, rebuild_all
 

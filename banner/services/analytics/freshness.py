@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from ...analytics_models import AnalyticsState
 from ...dbutil import insert_for
 from ...extensions import db
-from ...models import AnalyticsState, ConsentRecord, Impression, Site, utcnow
+from ...models import ConsentRecord, Impression, Site, utcnow
 from .days import days_between, local_day, utc_window
 from .rollups import day_totals, delete_counts, insert_counts, insert_reconsent
 from .span import Span

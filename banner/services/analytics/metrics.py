@@ -1,7 +1,7 @@
 """Metrics from summed roll-up counts (README, "Consent analytics", defines each)."""
 import math
 
-from ...models import DECISION_MS_BUCKETS, DECISION_MS_EDGES
+from ...analytics_models import DECISION_MS_BUCKETS, DECISION_MS_EDGES
 
 CATEGORIES = ("functional", "analytics", "advertising")
 

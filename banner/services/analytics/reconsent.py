@@ -9,8 +9,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ...analytics_models import ReconsentRollup
 from ...extensions import db
-from ...models import ReconsentRollup
 from .metrics import rate
 
 table = ReconsentRollup.__table__

@@ -8,9 +8,10 @@ PostgreSQL (a whole site in one pass), and everyone or one visitor (erasure.py).
 """
 import sqlalchemy as sa
 
+from ...analytics_models import (DECISION_MS_BUCKETS, DECISION_MS_EDGES, ROLLUP_COUNTS,
+                                ConsentRollup, ReconsentRollup)
 from ...extensions import db
-from ...models import (DECISION_MS_BUCKETS, DECISION_MS_EDGES, ROLLUP_COUNTS, BannerVersion,
-                       ConsentRecord, ConsentRollup, Impression, ReconsentRollup)
+from ...models import BannerVersion, ConsentRecord, Impression
 from .span import Span
 
 records = ConsentRecord.__table__

@@ -4,9 +4,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from ...analytics_models import ConsentRollup
 from ...errors import Invalid, NotFound
 from ...extensions import db
-from ...models import BannerVersion, ConsentRollup, Site
+from ...models import BannerVersion, Site
 from .days import utc_window
 from .freshness import refresh
 from .metrics import metrics
