@@ -4,8 +4,9 @@ install tag swapped for each variant; its trackers (gated markup) stay the same.
 - `site`: the per-site script tag, the snippet and the banners in one response;
 - `static`: the static snippet tag, which then asks for the banner (two requests);
 - `cookieconsent`: vanilla-cookieconsent 3.1.0 (npm, installed by `make snippet` into
-  node_modules/), configured inline with the same categories and texts, gating the same
-  tags by its own attribute (`data-category`), loaded from the same server;
+  node_modules/), configured inline with the same categories and texts
+  (banner/demo/vanilla.py), gating the same tags by its own attribute (`data-category`),
+  loaded from the same server;
 - `html`: the same banner as static HTML (a declarative shadow root copied from a real
   run of ours): no script, no request; the floor.
 """
@@ -13,6 +14,8 @@ import json
 import re
 
 from harness import ROOT
+
+from banner.demo.vanilla import vanilla_config
 
 COOKIECONSENT = ROOT / "node_modules" / "vanilla-cookieconsent"
 COOKIECONSENT_FILES = ("dist/cookieconsent.umd.js", "dist/cookieconsent.css")
@@ -39,33 +42,9 @@ def our_tag(src: str, site: str, lang: str) -> str:
     return f'<script src="{src}" data-site="{site}" data-lang="{lang}"></script>'
 
 
-def cookieconsent_config(banner: dict) -> dict:
-    """vanilla-cookieconsent's configuration with our banner's categories and texts."""
-    texts, lang = banner["texts"], banner["language"]
-    link = f' <a href="{banner["policy_url"]}">{texts["policy_link"]}</a>'
-    return {
-        "hideFromBots": False,  # it hides itself from automated browsers by default
-        "categories": {category["key"]: {"enabled": True, "readOnly": True}
-                       if category["required"] else {} for category in banner["categories"]},
-        "language": {"default": lang, "rtl": "ar", "translations": {lang: {
-            "consentModal": {"title": texts["title"], "description": texts["description"] + link,
-                             "acceptAllBtn": texts["accept_all"],
-                             "acceptNecessaryBtn": texts["reject_all"],
-                             "showPreferencesBtn": texts["customize"]},
-            "preferencesModal": {
-                "title": texts["preferences_title"], "acceptAllBtn": texts["accept_all"],
-                "acceptNecessaryBtn": texts["reject_all"],
-                "savePreferencesBtn": texts["save"], "closeIconLabel": texts["close"],
-                "sections": [{"description": texts["preferences_description"]}] + [
-                    {"title": category["label"], "description": category["description"],
-                     "linkedCategory": category["key"]} for category in banner["categories"]]},
-        }}},
-    }
-
-
 def variants(store_page: str, banner: dict, site: str, lang: str) -> dict[str, str]:
     """name -> page HTML, all but `html` (which needs a rendered banner: static_banner)."""
-    config = json.dumps(cookieconsent_config(banner), ensure_ascii=False)
+    config = json.dumps(vanilla_config(banner), ensure_ascii=False)
     cookieconsent = _swap_tag(
         store_page, '<link rel="stylesheet" href="/bench/cc/dist/cookieconsent.css">'
         '<script src="/bench/cc/dist/cookieconsent.umd.js"></script>')

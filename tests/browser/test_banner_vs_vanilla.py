@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from banner.demo.vanilla import vanilla_config
 from banner.services.demo import seed_demo
 from tests.browser.banner_look import FIRST_LAYER, VIEWPORTS, open_demo, screenshot
 
@@ -17,30 +18,6 @@ pytestmark = pytest.mark.browser
 DIST = Path(__file__).resolve().parents[2] / "node_modules" / "vanilla-cookieconsent" / "dist"
 INSTALL_TAG = re.compile(r'<script src="[^"]*snippet\.js"[^>]*></script>')
 SITE = "demo-electronics"
-
-
-def vanilla_config(banner: dict) -> dict:
-    """vanilla-cookieconsent's settings with our banner's texts and categories, its look as
-    it ships (what a store installing it gets)."""
-    texts, lang = banner["texts"], banner["language"]
-    policy = f' <a href="{banner["policy_url"]}">{texts["policy_link"]}</a>'
-    return {
-        "hideFromBots": False,  # it hides itself from automated browsers otherwise
-        "categories": {c["key"]: {"enabled": True, "readOnly": True} if c["required"] else {}
-                       for c in banner["categories"]},
-        "language": {"default": lang, "rtl": "ar", "translations": {lang: {
-            "consentModal": {"title": texts["title"], "description": texts["description"] + policy,
-                             "acceptAllBtn": texts["accept_all"],
-                             "acceptNecessaryBtn": texts["reject_all"],
-                             "showPreferencesBtn": texts["customize"]},
-            "preferencesModal": {
-                "title": texts["preferences_title"], "acceptAllBtn": texts["accept_all"],
-                "acceptNecessaryBtn": texts["reject_all"], "savePreferencesBtn": texts["save"],
-                "closeIconLabel": texts["close"],
-                "sections": [{"description": texts["preferences_description"]}] + [
-                    {"title": c["label"], "description": c["description"],
-                     "linkedCategory": c["key"]} for c in banner["categories"]]}}}},
-    }
 
 
 @pytest.fixture
