@@ -16,18 +16,29 @@ def is_impression(request) -> bool:
     return request.method == "POST" and request.url.endswith("/impressions")
 
 
-def test_decision_time_runs_from_the_banner_shown_to_the_decision(page, shop_site, store_page):
+@pytest.fixture
+def clocked_page(page, shop_site, store_page):
+    """The store page open with its clock installed: performance.now() jumps ahead when
+    the test says so (and runs on as usual)."""
     shop_site()
-    # performance.now() jumps ahead when the test says so (and runs on as usual).
     page.clock.install()
     page.goto(store_page())
-    wait_banner(page)
-    page.clock.run_for(4200)
-    banner_button(page, "customize").click()
-    page.clock.run_for(1300)
+    return page
+
+
+def reject_after(page, ms: int) -> int | None:
+    """Lets ms pass on the page's clock, rejects all: the decision time posted with it."""
+    page.clock.run_for(ms)
     with consent_posted(page) as posted:
         banner_button(page, "reject-all").click()
-    assert 5500 <= posted.value()["decision_ms"] < 5500 + SLACK
+    return posted.value()["decision_ms"]
+
+
+def test_decision_time_runs_from_the_banner_shown_to_the_decision(clocked_page):
+    wait_banner(clocked_page)
+    clocked_page.clock.run_for(4200)
+    banner_button(clocked_page, "customize").click()
+    assert 5500 <= reject_after(clocked_page, 1300) < 5500 + SLACK
 
 
 def test_decision_time_is_null_when_the_banner_was_not_shown(page, shop_site, store_page):
@@ -42,18 +53,11 @@ def test_decision_time_is_null_when_the_banner_was_not_shown(page, shop_site, st
     assert second.value()["decision_ms"] is None
 
 
-def test_reopened_preferences_time_the_next_decision_from_their_opening(page, shop_site,
-                                                                       store_page):
-    shop_site()
-    page.clock.install()
-    page.goto(store_page())
-    banner_button(page, "accept-all").click()
-    page.clock.run_for(60_000)  # a minute on the page with the banner out of the way
-    banner_button(page, "open").click()
-    page.clock.run_for(2000)
-    with consent_posted(page) as posted:
-        banner_button(page, "reject-all").click()
-    assert 2000 <= posted.value()["decision_ms"] < 2000 + SLACK
+def test_reopened_preferences_time_the_next_decision_from_their_opening(clocked_page):
+    banner_button(clocked_page, "accept-all").click()
+    clocked_page.clock.run_for(60_000)  # a minute on the page with the banner out of the way
+    banner_button(clocked_page, "open").click()
+    assert 2000 <= reject_after(clocked_page, 2000) < 2000 + SLACK
 
 
 def test_impression_names_the_visitor_who_then_decides(page, shop_site, store_page):
