@@ -22,19 +22,14 @@ from ..services import drafts, versions
 from ..services.diff import diff_documents
 from . import bp
 from .context import actor, owned_site
+from .editor_form import TEXT_LABELS
 
 
 def _labels() -> dict[str, str]:
     """Names of the banner's texts and settings, as the editor names them."""
     return {
-        "title": _("Title"), "description": _("Message"), "accept_all": _("Accept all button"),
-        "reject_all": _("Reject all button"), "customize": _("Customize button"),
-        "save": _("Save choices button"), "close": _("Close button (read aloud)"),
-        "preferences_title": _("Preferences title"),
-        "preferences_description": _("Preferences message"),
-        "vendors_title": _("Vendors heading"), "policy_link": _("Privacy policy link"),
-        "contact_title": _("Contact heading"), "age_confirmation": _("Age confirmation"),
-        "reopen": _("Privacy settings button"), "always_on": _("Label of necessary cookies"),
+        **{key: str(label) for key, label in TEXT_LABELS.items()},
+        "age_confirmation": _("Age confirmation"),  # shorter than the editor's label
         "category_label": _("Name"), "category_description": _("Description"),
         "rule_consent_lifetime_days": _("Remember a choice for (days)"),
         "rule_honour_gpc": _("Honour Global Privacy Control"),
