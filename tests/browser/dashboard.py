@@ -41,6 +41,13 @@ def sign_in(page, live_server: str, lang: str = "en", email: str = DEMO_EMAIL,
     use_language(page, lang)  # the account's remembered language wins after sign-in
 
 
+def sign_in_at(page, live_server: str, lang: str, device: str) -> None:
+    """sign_in on a page as wide as device (a key of VIEWPORTS): the tests that read each
+    page in every language at phone and desktop width start so."""
+    page.set_viewport_size(VIEWPORTS[device])
+    sign_in(page, live_server, lang)
+
+
 def screenshot(page, name: str, lang: str, device: str) -> Path:
     """A full-page screenshot in the tests' output folder, to look at."""
     OUTPUT.mkdir(exist_ok=True)

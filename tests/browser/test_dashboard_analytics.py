@@ -13,7 +13,7 @@ from banner.extensions import db
 from banner.models import ConsentRecord, Site
 from banner.services import analytics
 from tests.browser.dashboard import (LANGUAGES, VIEWPORTS, axe_violations, demo_merchant,  # noqa: F401
-                                     screenshot, sign_in)
+                                     screenshot, sign_in, sign_in_at)
 from tests.dashboard_analytics_data import DESKTOP, Shopper, riyadh_today
 from tests.helpers import IPHONE, NONE
 
@@ -116,8 +116,7 @@ def test_the_json_lines_download_has_one_record_per_line(page, live_server, app,
 def test_analytics_and_stores_list_read_in_either_language_and_pass_axe(page, live_server, app,
                                                                         answered, lang,
                                                                         device):
-    page.set_viewport_size(VIEWPORTS[device])
-    sign_in(page, live_server, lang)
+    sign_in_at(page, live_server, lang, device)
     sparks = page.locator(".spark svg")  # loaded after the list, one per store
     sparks.nth(1).wait_for(state="attached")
     assert page.locator(f'.spark[data-site="{answered}"] .spark__value').inner_text() \

@@ -4,7 +4,7 @@ axe."""
 import pytest
 
 from tests.browser.dashboard import (LANGUAGES, VIEWPORTS, axe_violations, demo_merchant,  # noqa: F401
-                                     screenshot, sign_in, use_language)
+                                     screenshot, sign_in, sign_in_at, use_language)
 
 pytestmark = pytest.mark.browser
 
@@ -63,8 +63,7 @@ def test_a_dismissed_confirmation_revokes_nothing(page, live_server, demo_mercha
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_keys_and_audit_pages_read_in_either_language_and_pass_axe(page, live_server,
                                                                    demo_merchant, lang, device):
-    page.set_viewport_size(VIEWPORTS[device])
-    sign_in(page, live_server, lang)
+    sign_in_at(page, live_server, lang, device)
     use_language(page, lang)  # the account may remember the other language
     create_key(page, live_server, "مزامنة الطلبات" if lang == "ar" else "Order sync",
                ("sites:read", "proof:read", "erase"))

@@ -9,8 +9,7 @@ from banner.extensions import db
 from banner.models import Site
 from tests.browser.dashboard import demo_merchant  # noqa: F401 (a fixture)
 from tests.browser.dashboard import (LANGUAGES, OUTPUT, VIEWPORTS, axe_violations, screenshot,
-                                     use_language)
-from tests.browser.dashboard import sign_in as sign_in_page
+                                     sign_in, sign_in_at)
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +19,6 @@ def store(app, demo_merchant):
     """The demo electronics store (Arabic and English texts, four catalogue vendors)."""
     with app.app_context():
         return db.session.scalar(db.select(Site.id).filter_by(site_key="demo-electronics"))
-
-
-def sign_in(page, live_server, lang):
-    """Signed in, with the dashboard in lang: the login page follows the browser's language,
-    the dashboard the account's, so it is switched again once inside."""
-    sign_in_page(page, live_server, lang)
-    use_language(page, lang)
 
 
 def preview_banner(page):
@@ -49,8 +41,7 @@ def wait_for_preview(page, title: str | None = None):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_settings_page_reads_in_either_language_and_passes_axe(page, live_server, store, lang,
                                                                device):
-    page.set_viewport_size(VIEWPORTS[device])
-    sign_in(page, live_server, lang)
+    sign_in_at(page, live_server, lang, device)
     page.goto(f"{live_server}/dashboard/sites/{store}/settings")
     assert page.locator("#time_zone").input_value() == "Asia/Riyadh"
     assert page.locator("#allowed_origins").get_attribute("dir") == "ltr"
@@ -62,8 +53,7 @@ def test_settings_page_reads_in_either_language_and_passes_axe(page, live_server
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_editor_with_its_preview_reads_in_either_language_and_passes_axe(page, live_server,
                                                                          store, lang, device):
-    page.set_viewport_size(VIEWPORTS[device])
-    sign_in(page, live_server, lang)
+    sign_in_at(page, live_server, lang, device)
     page.goto(f"{live_server}/dashboard/sites/{store}/banner")
     assert page.locator("#texts-ar-title").get_attribute("dir") == "rtl"
     assert page.locator("#texts-en-title").get_attribute("dir") == "ltr"

@@ -3,7 +3,7 @@ phone and desktop width: they render, read right to left in Arabic, pass axe."""
 import pytest
 
 from tests.browser.dashboard import (LANGUAGES, VIEWPORTS, axe_violations, demo_merchant,  # noqa: F401
-                                     screenshot, sign_in, use_language)
+                                     screenshot, sign_in, sign_in_at, use_language)
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,7 @@ def test_sign_in_page_reads_in_either_language_and_passes_axe(page, live_server,
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_stores_pages_show_the_merchants_stores_and_pass_axe(page, live_server, demo_merchant,
                                                              lang, device):
-    page.set_viewport_size(VIEWPORTS[device])
-    sign_in(page, live_server, lang)
+    sign_in_at(page, live_server, lang, device)
     rows = page.locator("table tbody th").all_inner_texts()
     assert rows == ["Al-VoIP Electronics", "ALLWANSTORES"]
     screenshot(page, "stores", lang, device)
