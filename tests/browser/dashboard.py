@@ -52,6 +52,8 @@ def screenshot(page, name: str, lang: str, device: str) -> Path:
     """A full-page screenshot in the tests' output folder, to look at."""
     OUTPUT.mkdir(exist_ok=True)
     path = OUTPUT / f"dashboard-{name}-{lang}-{device}.png"
+    # From the top: a page scrolled by the test would show its sticky header mid-page.
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path
 
