@@ -148,6 +148,21 @@ def _iso(value) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
+class UtcDateTime(fields.DateTime):
+    """A naive-UTC timestamp (as stored), written as ISO 8601 with Z; documented as a
+    date-time."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return _iso(value)
+
+
+class ImpressionOutSchema(Schema):
+    until = UtcDateTime(required=True, metadata={
+        "description": "When this visitor's next display counts again: the start of the "
+                       "site's next day, in its time zone. Posting again before is harmless "
+                       "and counts nothing."})
+
+
 class ConsentOutSchema(Schema):
     consent_id = fields.UUID(attribute="consent_id")
     visitor_id = fields.UUID()
@@ -170,6 +185,7 @@ class ConsentStateOutSchema(Schema):
 consent_in = ConsentInSchema()
 consent_out = ConsentOutSchema()
 impression_in = ImpressionInSchema()
+impression_out = ImpressionOutSchema()
 language_query = LanguageQuerySchema()
 state_out = ConsentStateOutSchema()
 

@@ -622,11 +622,25 @@
     shownAt = firstLayer.hidden ? null : shownAt == null ? performance.now() : shownAt;
     updateAgeBoxes();
     if (focusInside && firstLayer.hidden) reopenButton.focus();
-    if (wasHidden && !firstLayer.hidden && load('_seen') != SITE + banner.version) {
-      save('_seen', SITE + banner.version);
-      post('/impressions', {version: banner.version, language: banner.language,
-        visitor_id: state.visitorId}).catch(noop);
-    }
+    if (wasHidden && !firstLayer.hidden) countDisplay();
+  };
+  // A display counts once per visitor, version and day of the site (the denominator of
+  // consent rates): posted again for another version or once the server's `until` (the
+  // site's next midnight) has passed. Saved only once answered, so a failed post is retried
+  // at the next display; one post at a time, so reopening the dialog meanwhile adds none.
+  let counting;
+  const countDisplay = () => {
+    const seen = load('_seen') || {};
+    const key = SITE + banner.version;
+    if (counting || seen.key == key && Date.now() < seen.until) return;
+    counting = post('/impressions', {version: banner.version, language: banner.language,
+      visitor_id: state.visitorId})
+      .then(response => response.ok && response.json())
+      .then(answer => answer && save('_seen', {key, until: Date.parse(answer.until)}))
+      .catch(noop)
+      .then(() => {
+        counting = null;
+      });
   };
   // Once confirmed, the age box stays ticked (and cannot be unticked: it is on record).
   const updateAgeBoxes = () => inBanner('[data-age]').forEach(box => {

@@ -1,10 +1,10 @@
 """Public endpoints called by the storefront snippet (DESIGN.md section 4)."""
 from flask import current_app, g, request
 
-from ..cache import app_cache
 from ..extensions import limiter
 from ..schemas import (BannerOutSchema, ConsentInSchema, ConsentOutSchema,
-                       ConsentStateOutSchema, ImpressionInSchema, LanguageQuerySchema)
+                       ConsentStateOutSchema, ImpressionInSchema, ImpressionOutSchema,
+                       LanguageQuerySchema)
 from ..services import consents, impressions
 from ..services.banners import banner_for_query, prepared_banner
 from ..services.policy import request_country
@@ -60,11 +60,6 @@ def _client() -> consents.ClientInfo:
         country=request_country())
 
 
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _banner_response(rendered):
     if rendered.quoted_etag in request.environ.get("HTTP_IF_NONE_MATCH", ""):
         response = current_app.response_class(status=304, headers=rendered.headers)
@@ -116,11 +111,12 @@ def get_consent(site_key: str, visitor_id: str):
 @per_client
 @per_site
 @bp.arguments(ImpressionInSchema)
-@bp.response(204, description="Counted")
+@bp.response(200, ImpressionOutSchema, description="Counted (once per visitor, version "
+             "and day of the site), and when the next display counts again")
 @bp.refusals(400, 403, 404, 413, 415, 429)
 def record_impression(data: dict, site_key: str):
     """Count a banner display."""
     client = _client()
-    impressions.record_impression(g.site, data["version"], data["language"],
-                                  data["visitor_id"], client.user_agent, client.country)
-    return _no_store(current_app.response_class(status=204))
+    until = impressions.record_impression(g.site, data["version"], data["language"],
+                                          data["visitor_id"], client.user_agent, client.country)
+    return {"until": until}, 200, {"Cache-Control": "no-store"}

@@ -9,6 +9,7 @@ in its path, handed out with the frame."""
 import json
 import re
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import get_locale
@@ -19,9 +20,11 @@ from werkzeug.exceptions import HTTPException
 
 from .. import errors as domain
 from ..documents import RTL_LANGUAGES
-from ..schemas import consent_in, consent_out, impression_in
+from ..models import utcnow
+from ..schemas import consent_in, consent_out, impression_in, impression_out
 from ..services import draft_preview, drafts, sites
 from ..services.banners import resolve_language
+from ..services.impressions import counts_again_at
 from .auth import load_user
 from .editor_document import document_from
 from .editor_form import MAX_FORM_BYTES, EditorForm
@@ -138,9 +141,10 @@ def consents(site_id: int, token: str, site_key: str):
 
 @preview_bp.post(f"{API}/impressions")
 def impressions(site_id: int, token: str, site_key: str):
-    _token_site(site_id, token, site_key)
+    site = _token_site(site_id, token, site_key)
     _body(impression_in)
-    return "", 204
+    # Answered like the public API (nothing counted), so the snippet behaves as on a store.
+    return impression_out.dump({"until": counts_again_at(utcnow(), ZoneInfo(site.time_zone))})
 
 
 @preview_bp.errorhandler(domain.DomainError)

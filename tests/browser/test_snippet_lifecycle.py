@@ -293,10 +293,19 @@ def is_impression(response) -> bool:
     return response.request.method == "POST" and response.url.endswith("/impressions")
 
 
+def wait_seen(page, version: int) -> None:
+    """Waits until the snippet has kept the server's answer to its display of a version
+    (it keeps it once the answer's body is read, after the response event)."""
+    page.wait_for_function("""v => (JSON.parse(localStorage.getItem('consent_banner_seen'))
+        || {}).key === 'test-store' + v""", arg=version)
+
+
 def test_impression_is_posted_once_per_visitor_and_version(page, network, shop_site, store_page):
+    """Within a day (tests/browser/test_snippet_impressions_daily.py: the next day)."""
     site = shop_site()
     with page.expect_response(is_impression):  # answered: counted by now
         page.goto(store_page())
+    wait_seen(page, 1)
     for _ in range(2):
         page.reload()
         wait_ready(page)  # the banner shown, and its impression posted if it was to be
@@ -309,6 +318,7 @@ def test_impression_is_posted_once_per_visitor_and_version(page, network, shop_s
     assert republished(site, lambda doc: doc["texts"]["en"].update(title="Cookies?")) == "minor"
     with page.expect_response(is_impression):
         page.reload()
+    wait_seen(page, 2)
     page.reload()
     wait_ready(page)
     wait_banner(page)
