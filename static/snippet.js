@@ -604,7 +604,9 @@
     });
     dialog.addEventListener('close', () => {  // Esc, the close button or a decision
       show();
-      if (opener && !opener.closest('[hidden]')) opener.focus();
+      // Back to the opener if it is still on the page and shown: a removed element, or one
+      // under display: none (hidden, or the re-open control set to none), has no box.
+      if (opener && opener.getClientRects().length) opener.focus();
     });
     // At once, before <body> exists when the banner is preloaded: visible at first paint.
     if (document.body) document.body.prepend(host);
@@ -707,7 +709,13 @@
     set: afterBanner((choices, options) => grant(
       Object.assign({}, inForce(), choices), 'custom', options)),
     withdraw: afterBanner(() => decide(everyOptional(false), 'withdraw', 'api')),
-    open: afterBanner(() => whenParsed(() => openPreferences(reopenButton))),
+    open: () => {
+      // Focus returns on close to what had it when the store asked, such as the store's own
+      // "Cookie settings" link; the re-open button when that was nothing or the banner.
+      const from = document.activeElement;
+      return bannerKnown.then(() => whenParsed(() => openPreferences(
+        from && from != document.body && from != shadow.host ? from : reopenButton)));
+    },
     on: (name, listener) => {
       if (name == 'change') listeners.push(listener);
     },

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from banner.default_texts import DEFAULT_TEXTS
-from tests.browser.conftest import banner_button
+from tests.browser.conftest import banner_button, wait_decided
 from tests.browser.snippet_helpers import consent_posted, focused, landmarked_store_page
 
 pytestmark = pytest.mark.browser
@@ -143,6 +143,52 @@ def test_escape_returns_focus_to_the_reopen_button(banner_page):
     banner_button(page, "reject-all").click()
     tab_to(page, action="open")
     page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(banner_button(page, "open")).to_be_focused()
+
+
+# A store's own "Cookie settings" link in its footer, calling the JS API.
+STORE_LINK = ('<footer><a href="#privacy" id="cookie-settings">Cookie settings</a></footer>'
+              "<script>document.getElementById('cookie-settings').addEventListener('click', "
+              "event => { event.preventDefault(); ConsentBanner.open(); });</script>")
+
+
+@pytest.mark.parametrize("close", ["Escape", "save"])
+@pytest.mark.parametrize("reopen", ["icon-left", "none"])
+def test_closing_returns_focus_to_the_stores_own_link_that_opened_the_preferences(
+        page, shop_site, store_page, document, reopen, close):
+    """With the re-open control set to none, the store's link is the only way back in; a
+    decision taken in the dialog closes it too. (Chromium's own focus restoration of a modal
+    dialog covers Escape; the snippet must not undo it, and after a decision did.)"""
+    document["appearance"]["reopen"] = reopen
+    shop_site(document)
+    page.goto(store_page(STORE_LINK))
+    banner_button(page, "reject-all").click()
+    wait_decided(page)
+    expect(banner_button(page, "accept-all")).to_be_hidden()
+    link = page.locator("#cookie-settings")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    assert focused(page)["inDialog"]
+    if close == "save":
+        tab_to(page, action="save")
+        with consent_posted(page):
+            page.keyboard.press("Enter")
+    else:
+        page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(link).to_be_focused()
+    assert page.evaluate("document.activeElement.id") == "cookie-settings"
+
+
+def test_open_from_nothing_focused_returns_focus_to_the_reopen_button(banner_page):
+    page = banner_page()
+    banner_button(page, "reject-all").click()
+    wait_decided(page)
+    page.evaluate("document.activeElement.blur(); ConsentBanner.open()")
     expect(page.get_by_role("dialog")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
