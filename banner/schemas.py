@@ -144,23 +144,8 @@ class LanguageQuerySchema(Schema):
                          validate=validate.Regexp(LANG_PARAM, error="Not a language tag."))
 
 
-def _iso(value) -> str | None:
+def utc_iso(value) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value else None
-
-
-class UtcDateTime(fields.DateTime):
-    """A naive-UTC timestamp (as stored), written as ISO 8601 with Z; documented as a
-    date-time."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return _iso(value)
-
-
-class ImpressionOutSchema(Schema):
-    until = UtcDateTime(required=True, metadata={
-        "description": "When this visitor's next display counts again: the start of the "
-                       "site's next day, in its time zone. Posting again before is harmless "
-                       "and counts nothing."})
 
 
 class ConsentOutSchema(Schema):
@@ -168,8 +153,8 @@ class ConsentOutSchema(Schema):
     visitor_id = fields.UUID()
     version = fields.Integer()
     choices = fields.Dict()
-    expires_at = fields.Function(lambda obj: _iso(obj["expires_at"]))
-    recorded_at = fields.Function(lambda obj: _iso(obj["recorded_at"]))
+    expires_at = fields.Function(lambda obj: utc_iso(obj["expires_at"]))
+    recorded_at = fields.Function(lambda obj: utc_iso(obj["recorded_at"]))
 
 
 class ConsentStateOutSchema(Schema):
@@ -178,14 +163,13 @@ class ConsentStateOutSchema(Schema):
     version = fields.Integer()
     choices = fields.Dict()
     valid = fields.Boolean()
-    updated_at = fields.Function(lambda obj: _iso(obj["updated_at"]))
-    expires_at = fields.Function(lambda obj: _iso(obj["expires_at"]))
+    updated_at = fields.Function(lambda obj: utc_iso(obj["updated_at"]))
+    expires_at = fields.Function(lambda obj: utc_iso(obj["expires_at"]))
 
 
 consent_in = ConsentInSchema()
 consent_out = ConsentOutSchema()
 impression_in = ImpressionInSchema()
-impression_out = ImpressionOutSchema()
 language_query = LanguageQuerySchema()
 state_out = ConsentStateOutSchema()
 

@@ -627,9 +627,9 @@
     if (wasHidden && !firstLayer.hidden) countDisplay();
   };
   // A display counts once per visitor, version and day of the site (the denominator of
-  // consent rates): posted again for another version or once the server's `until` (the
-  // site's next midnight) has passed. Saved only once answered, so a failed post is retried
-  // at the next display; one post at a time, so reopening the dialog meanwhile adds none.
+  // consent rates): posted again for another version or once the time in the answer's
+  // Display-Counted-Until (the site's next midnight) has passed. Saved only once answered,
+  // so a failed post is retried at the next display; one post at a time.
   let counting;
   const countDisplay = () => {
     const seen = load('_seen') || {};
@@ -637,8 +637,10 @@
     if (counting || seen.key == key && Date.now() < seen.until) return;
     counting = post('/impressions', {version: banner.version, language: banner.language,
       visitor_id: state.visitorId})
-      .then(response => response.ok && response.json())
-      .then(answer => answer && save('_seen', {key, until: Date.parse(answer.until)}))
+      .then(response => {
+        const until = response.ok && Date.parse(response.headers.get('Display-Counted-Until'));
+        if (until) save('_seen', {key, until});
+      })
       .catch(noop)
       .then(() => {
         counting = null;

@@ -56,7 +56,7 @@ class Shopper:
             f"/v1/sites/{self.site_key}/impressions", headers=self.headers,
             data=json.dumps({"version": version, "language": language,
                              "visitor_id": self.visitor}))
-        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.status_code == 204, response.get_data(as_text=True)
 
     def decides(self, action: str, version: int, moment: datetime | None = None,
                 choices: dict | None = None, source: str = "banner",

@@ -25,7 +25,7 @@ def test_what_arrives_after_a_question_is_in_the_next_answer(client, site):
     for _ in range(3):
         visitor = str(uuid.uuid4())
         assert client.post("/v1/sites/test-store/impressions", json={
-            "version": 1, "language": "ar", "visitor_id": visitor}).status_code == 200
+            "version": 1, "language": "ar", "visitor_id": visitor}).status_code == 204
         post_consent(client, "test-store", consent(visitor_id=visitor, decision_ms=900))
         post_consent(client, "test-store", consent(visitor_id=visitor, action="accept_all",
                                                    choices=ALL))

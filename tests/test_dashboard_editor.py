@@ -359,7 +359,7 @@ def test_decisions_in_the_preview_are_answered_but_never_recorded(client, owner,
     impression = client.post(f"{api}/impressions", content_type="text/plain",
                              data=json.dumps({"version": 2, "language": "en",
                                               "visitor_id": visitor}))
-    assert impression.status_code == 200
+    assert impression.status_code == 204
     bad = client.post(f"{api}/consents", data="{}", content_type="text/plain")
     assert bad.status_code == 422 and bad.get_json()["code"] == 422
     assert row_counts() == before
@@ -380,7 +380,7 @@ def test_the_preview_api_needs_the_owners_token_and_session(app, client, owner, 
     body = json.dumps({"version": 1, "language": "en", "visitor_id": str(uuid.uuid4())})
     assert anonymous.post(f"{forged}/impressions", data=body).status_code == 404
     # Posts come without cookies (the snippet omits them): the token is enough.
-    assert anonymous.post(f"{api}/impressions", data=body).status_code == 200
+    assert anonymous.post(f"{api}/impressions", data=body).status_code == 204
 
 
 def test_the_frame_previews_what_the_form_holds_without_storing_it(client, owner, row_counts):

@@ -1,5 +1,5 @@
 """Banner displays count once per visitor, version and day, whatever a client posts; the
-answer says when the visitor's next display counts again."""
+answer's Display-Counted-Until says when the visitor's next display counts again."""
 import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -26,9 +26,10 @@ def displays() -> list[Impression]:
 def test_a_display_is_stored_with_its_slice(client, site):
     visitor = uuid.uuid4()
     response = show(client, visitor=visitor, **{"User-Agent": IPHONE})
-    assert response.status_code == 200
+    assert response.status_code == 204
     assert response.headers["Cache-Control"] == "no-store"
-    assert set(response.json) == {"until"}
+    assert response.get_data() == b""
+    assert response.headers["Display-Counted-Until"].endswith("Z")
     [row] = displays()
     assert (row.visitor_id, row.language, row.device_type, row.browser_family,
             row.os_family, row.policy_mode) == (visitor, "ar", "mobile", "Mobile Safari", "iOS",
@@ -41,7 +42,7 @@ def test_flooding_with_one_visitor_id_counts_one_display(client, site):
     answers = {(r.status_code, r.get_data()) for r in (show(client, visitor=visitor)
                                                         for _ in range(50))}
     assert len(answers) == 1  # answered alike: a flooder learns nothing
-    assert answers.pop()[0] == 200
+    assert answers.pop()[0] == 204
     assert len(displays()) == 1
 
 
@@ -102,8 +103,8 @@ def test_the_answer_says_when_the_sites_next_day_starts(client, make_site, monke
     make_site(site_key="zoned", time_zone=zone)
     at(monkeypatch, now)
     response = show(client, "zoned")
-    assert response.status_code == 200
-    assert response.json == {"until": until}
+    assert response.status_code == 204
+    assert response.headers["Display-Counted-Until"] == until
     [row] = displays()
     assert row.day == local_day(now, ZoneInfo(zone))
 
@@ -112,9 +113,10 @@ def test_a_display_after_until_counts_on_the_next_day(client, make_site, monkeyp
     make_site(site_key="riyadh", time_zone="Asia/Riyadh")
     visitor = uuid.uuid4()
     at(monkeypatch, datetime(2026, 11, 1, 20, 59))
-    until = show(client, "riyadh", visitor).json["until"]
+    until = show(client, "riyadh", visitor).headers["Display-Counted-Until"]
     at(monkeypatch, datetime.fromisoformat(until.removesuffix("Z")))
-    assert show(client, "riyadh", visitor).json["until"] == "2026-11-02T21:00:00Z"
+    assert show(client, "riyadh", visitor).headers["Display-Counted-Until"] \
+        == "2026-11-02T21:00:00Z"
     assert [row.day for row in displays()] == [date(2026, 11, 1), date(2026, 11, 2)]
 
 
@@ -132,6 +134,7 @@ def test_a_refused_display_writes_nothing_and_says_no_until(client, site, row_co
     assert response.status_code == 422
     assert set(response.json) == {"code", "name", "description", "errors"}
     assert field in response.json["errors"]
+    assert "Display-Counted-Until" not in response.headers
     assert row_counts() == before
 
 
@@ -154,8 +157,16 @@ def test_a_flood_of_fresh_ids_stops_at_the_rate_limit(make_app, site, row_counts
     refused posts count nothing."""
     limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="5 per minute")
     client = limited.test_client()
-    assert [show(client).status_code for _ in range(5)] == [200] * 5
+    assert [show(client).status_code for _ in range(5)] == [204] * 5
     before = row_counts()
     assert {show(client).status_code for _ in range(20)} == {429}
     assert row_counts() == before
     assert len(displays()) == 5
+
+
+def test_the_store_page_may_read_when_the_display_counts_again(client, site):
+    response = show(client, **{"Origin": "https://store.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "https://store.example"
+    exposed = {name.strip() for name in response.headers["Access-Control-Expose-Headers"]
+               .split(",")}
+    assert "Display-Counted-Until" in exposed

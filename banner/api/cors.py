@@ -6,6 +6,11 @@ from .errors import ApiError
 from ..services.demo import DEMO_SITES
 from ..services.sites import SiteSettings, site_settings
 
+# Response headers the snippet reads across origins: the banner's ETag, and on a counted
+# display when the visitor's next one counts again (the start of the site's next day).
+COUNTED_UNTIL = "Display-Counted-Until"
+EXPOSED = f"ETag, {COUNTED_UNTIL}"
+
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 ALLOWED_HEADERS = "Content-Type, If-None-Match"
 
@@ -45,7 +50,7 @@ def add_cors_headers(response: Response, site_key: str | None) -> Response:
         return response
     if origin_allowed(site, origin):
         response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = "ETag"
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
             response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS

@@ -3,14 +3,13 @@ from flask import current_app, g, request
 
 from ..extensions import limiter
 from ..schemas import (BannerOutSchema, ConsentInSchema, ConsentOutSchema,
-                       ConsentStateOutSchema, ImpressionInSchema, ImpressionOutSchema,
-                       LanguageQuerySchema)
+                       ConsentStateOutSchema, ImpressionInSchema, LanguageQuerySchema, utc_iso)
 from ..services import consents, impressions
 from ..services.banners import banner_for_query, prepared_banner
 from ..services.policy import request_country
 from ..services.sites import site_settings
 from .base import Blueprint, answers, visitor_uuid
-from .cors import add_cors_headers, require_allowed_origin
+from .cors import COUNTED_UNTIL, add_cors_headers, require_allowed_origin
 
 bp = Blueprint("public", __name__, url_prefix="/v1/sites/<site_key>",
                description="Called by the storefront snippet: no key, CORS by site origin.")
@@ -111,12 +110,15 @@ def get_consent(site_key: str, visitor_id: str):
 @per_client
 @per_site
 @bp.arguments(ImpressionInSchema)
-@bp.response(200, ImpressionOutSchema, description="Counted (once per visitor, version "
-             "and day of the site), and when the next display counts again")
+@bp.response(204, description="Counted, once per visitor, version and day of the site's time "
+             "zone", headers={COUNTED_UNTIL: {
+                 "description": "When this visitor's next display counts again: the start of "
+                 "the site's next day (UTC, ISO 8601). Posting again before counts nothing.",
+                 "schema": {"type": "string", "format": "date-time"}}})
 @bp.refusals(400, 403, 404, 413, 415, 429)
 def record_impression(data: dict, site_key: str):
     """Count a banner display."""
     client = _client()
     until = impressions.record_impression(g.site, data["version"], data["language"],
                                           data["visitor_id"], client.user_agent, client.country)
-    return {"until": until}, 200, {"Cache-Control": "no-store"}
+    return "", 204, {"Cache-Control": "no-store", COUNTED_UNTIL: utc_iso(until)}

@@ -19,9 +19,10 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from .. import errors as domain
+from ..api.cors import COUNTED_UNTIL
 from ..documents import RTL_LANGUAGES
 from ..models import utcnow
-from ..schemas import consent_in, consent_out, impression_in, impression_out
+from ..schemas import consent_in, consent_out, impression_in, utc_iso
 from ..services import draft_preview, drafts, sites
 from ..services.banners import resolve_language
 from ..services.impressions import counts_again_at
@@ -144,7 +145,8 @@ def impressions(site_id: int, token: str, site_key: str):
     site = _token_site(site_id, token, site_key)
     _body(impression_in)
     # Answered like the public API (nothing counted), so the snippet behaves as on a store.
-    return impression_out.dump({"until": counts_again_at(utcnow(), ZoneInfo(site.time_zone))})
+    until = counts_again_at(utcnow(), ZoneInfo(site.time_zone))
+    return "", 204, {COUNTED_UNTIL: utc_iso(until)}
 
 
 @preview_bp.errorhandler(domain.DomainError)
