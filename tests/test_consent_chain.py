@@ -1,6 +1,8 @@
 """Each visitor's records form a hash chain that the proof lookup verifies (issue 10)."""
+import hashlib
 import threading
 import uuid
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -107,3 +109,29 @@ def test_concurrent_writes_of_one_visitor_make_one_unbroken_chain(make_app, make
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ConsentRecord)) == 9
     assert proof(racing.test_client(), owner, visitor)["chain"]["verified"] is True
+
+
+def test_a_records_hash_is_the_sha256_of_its_canonical_json_and_the_previous_hash():
+    record = {
+        "id": uuid.UUID("00000000-0000-4000-8000-000000000001"), "site_id": 7,
+        "visitor_id": uuid.UUID("00000000-0000-4000-8000-000000000002"),
+        "banner_version_id": 3, "action": "custom", "necessary": True, "functional": True,
+        "analytics": False, "advertising": False, "language": "ar", "source": "preferences",
+        "age_confirmed": None, "gpc": False, "page_url": "https://store.example/صفحة",
+        "country": "SA", "policy_mode": "opt_in", "policy_rule": None,
+        "device_type": "mobile", "browser_family": "Mobile Safari", "os_family": "iOS",
+        "ip": "203.0.113.0", "idempotency_key": "key-0001",
+        "client_time": datetime(2026, 11, 20, 7, 0), "decision_ms": 1800,
+        "recorded_at": datetime(2026, 11, 20, 7, 0, 1, 500000), "not_chained": "ignored"}
+    # Keys sorted, no spaces, UTF-8 as is, timestamps with microseconds: written by hand.
+    canonical = (
+        '["prev",{"action":"custom","advertising":false,"age_confirmed":null,'
+        '"analytics":false,"banner_version_id":3,"browser_family":"Mobile Safari",'
+        '"client_time":"2026-11-20T07:00:00.000000","country":"SA","decision_ms":1800,'
+        '"device_type":"mobile","functional":true,"gpc":false,'
+        '"id":"00000000-0000-4000-8000-000000000001","idempotency_key":"key-0001",'
+        '"ip":"203.0.113.0","language":"ar","necessary":true,"os_family":"iOS",'
+        '"page_url":"https://store.example/صفحة","policy_mode":"opt_in","policy_rule":null,'
+        '"recorded_at":"2026-11-20T07:00:01.500000","site_id":7,"source":"preferences",'
+        '"visitor_id":"00000000-0000-4000-8000-000000000002"}]')
+    assert chain.record_hash(record, "prev") == hashlib.sha256(canonical.encode()).hexdigest()
