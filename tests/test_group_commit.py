@@ -228,6 +228,24 @@ def test_queued_writes_share_one_commit_and_answer_after_it(gated_committer, mak
     assert {w.record["id"] for w in writes} <= visible
 
 
+def test_stopping_waits_for_the_batch_being_written_then_closes_its_connection(
+        gated_committer, make_write):
+    committer, gate, entered = gated_committer
+    outcomes = {}
+    writer = submit_in_thread(committer, make_write(), outcomes)
+    assert entered.wait(5)
+    stopper = threading.Thread(target=committer.stop)
+    stopper.start()
+    stopper.join(0.2)  # a correct stop() is still waiting whatever the delay
+    assert stopper.is_alive() and committer._conn is not None
+    gate.set()
+    stopper.join(5)
+    writer.join(5)
+    assert not stopper.is_alive()
+    assert list(outcomes.values()) == [WRITTEN]
+    assert committer._conn is None
+
+
 def test_a_failing_batch_falls_back_to_one_write_each(gated_committer, make_write):
     committer, gate, entered = gated_committer
     outcomes = {}

@@ -17,7 +17,6 @@ CONSENT_GROUP_COMMIT=0 turns all this off (writes in the request's session).
 """
 import os
 import threading
-import time
 from collections import deque
 
 from flask import current_app
@@ -54,6 +53,7 @@ class GroupCommitter:
         self.batches = 0  # committed batches, for tests and curiosity
         self._conn: Connection | None = None
         self._mutex = threading.Lock()  # guards _waiting and _writing
+        self._idle = threading.Condition(self._mutex)  # notified when _writing turns False
         self._waiting: deque[_Pending] = deque()
         self._writing = False
         self._pid = os.getpid()
@@ -98,12 +98,9 @@ class GroupCommitter:
 
     def stop(self) -> None:
         """Close the connection once no batch is being written."""
-        while True:
-            with self._mutex:
-                if not self._writing:
-                    self._drop_connection()
-                    return
-            time.sleep(0.01)
+        with self._idle:
+            self._idle.wait_for(lambda: not self._writing)
+            self._drop_connection()
 
     def usable(self) -> bool:
         """False in a forked child: the connection belongs to the parent."""
@@ -129,6 +126,7 @@ class GroupCommitter:
                     successor.done.set()
                 else:
                     self._writing = False
+                    self._idle.notify_all()
 
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
