@@ -325,7 +325,7 @@ def test_the_frame_runs_the_real_snippet_against_the_preview_api(client, owner):
     assert '<html lang="ar" dir="rtl"' in page
     assert page.index("preview.js") < page.index("snippet.js")  # storage kept in memory first
     policy = response.headers["Content-Security-Policy"]
-    assert "style-src 'self' 'unsafe-inline'" in policy and "frame-ancestors 'self'" in policy
+    assert "style-src 'self';" in policy and "frame-ancestors 'self'" in policy  # no inline
     assert "script-src 'self';" in policy
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert api.startswith(f"/dashboard/sites/{owner.id}/preview/")

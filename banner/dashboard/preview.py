@@ -35,7 +35,7 @@ preview_bp = Blueprint("dashboard_preview", __name__,
                        url_prefix="/dashboard/sites/<int:site_id>/preview")
 preview_bp.cookie_session = True
 preview_bp.content_security_policy = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
 TOKEN_SECONDS = 12 * 3600  # an editor left open over a working day

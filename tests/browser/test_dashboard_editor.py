@@ -209,3 +209,27 @@ def test_vendor_rows_are_added_and_removed_and_the_contrast_is_checked_live(
         page.locator("main form button[name=save]").click()
     assert page.locator(".notice--success").is_visible()
     assert page.locator("input[name=vendors-0-name]").input_value() == "Chat"
+
+
+def test_the_preview_frame_runs_under_a_policy_without_inline_styles_and_breaks_none(
+        page, live_server, store):
+    page.add_init_script("""window.__violations = [];
+        document.addEventListener('securitypolicyviolation',
+            e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));""")
+    policies = []
+    page.on("response", lambda r: "/preview/frame" in r.url and policies.append(
+        r.headers.get("content-security-policy", "")))
+    sign_in(page, live_server, "en")
+    page.goto(f"{live_server}/dashboard/sites/{store}/banner")
+    wait_for_preview(page)
+    page.locator("[data-preview-set=layer][value=preferences]").click()
+    preview_banner(page).locator("dialog.dlg h2").wait_for()
+    page.locator("[data-preview-set=lang][value=ar]").click()
+    page.wait_for_function(
+        "() => document.querySelector('iframe[name=preview-frame]').contentDocument"
+        ".querySelector('#consent-banner .w, #consent-banner')?.shadowRoot"
+        "?.querySelector('.w')?.getAttribute('dir') === 'rtl'")
+    assert policies and all("style-src 'self';" in policy for policy in policies)
+    frame = page.frame(name="preview-frame")
+    assert frame.evaluate("window.__violations") == []
+    assert page.evaluate("window.__violations") == []
