@@ -209,16 +209,12 @@ def _pg_batch_sql() -> str:
     and fail as a whole if any visitor had moved."""
     records = [c.name for c in record_table.c]
     states = [c.name for c in state_table.c]
-    types = {c.name: c.type.compile(dialect=postgresql.dialect()) for c in
-             [*record_table.c, *state_table.c]}
-    record_columns = ", ".join(f"{name} {types[name]}" for name in records)
-    state_columns = ", ".join(f"{name} {types[name]}" for name in states)
     updated = ", ".join(f"{name} = excluded.{name}" for name in states
                         if name not in ("site_id", "visitor_id"))
     return f"""
-WITH r AS (SELECT * FROM json_to_recordset(%(records)s::json) AS t({record_columns})),
+WITH r AS (SELECT * FROM json_to_recordset(%(records)s::json) AS t({_columns(records)})),
 s AS (SELECT * FROM json_to_recordset(%(states)s::json)
-      AS t({state_columns}, expected varchar, existed boolean)),
+      AS t({_columns(states)}, expected varchar, existed boolean)),
 rec AS (
   INSERT INTO {record_table.name} ({", ".join(records)})
   SELECT {", ".join(records)} FROM r
