@@ -19,7 +19,7 @@ batch is decided again from a fresh read (RACE_RETRIES times).
 
 Most writes are a visitor's first, and nothing stored can change their outcome: on
 PostgreSQL a batch is first written as if every visitor were new, in one statement and
-one round trip (PG_FIRST). A visitor that has a state already is left untouched by it and
+one round trip (consent_sql.PG_FIRST). A visitor that has a state already is left untouched by it and
 goes the way above. Records never outlive their visitor's state (retention and erasure
 delete the state with the last record), so a visitor without a state has no stored keys.
 """
@@ -34,11 +34,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from ..models import ConsentRecord, VisitorConsent
 from .chain import record_hash
+from .consent_sql import PG_BATCH, PG_FIRST, RACE, record_table, run_pg, state_table
 
-record_table = ConsentRecord.__table__
-state_table = VisitorConsent.__table__
 # Compiled once and run with plain parameter dicts: building .values(**row) per request
 # cost more CPU than the database round trips (a cache key for every literal).
 record_insert = record_table.insert()
@@ -48,7 +46,6 @@ RACE_RETRIES = 50
 # What the client sent, as stored: the same idempotency key must carry the same of these.
 BODY = ("banner_version_id", "action", "necessary", "functional", "analytics", "advertising",
         "language", "source", "age_confirmed", "gpc", "page_url", "client_time", "decision_ms")
-_RACE = "consent chain race"
 
 
 @dataclass(frozen=True)
@@ -99,7 +96,7 @@ def _write_first(conn: Connection, writes: list[ConsentWrite]) -> list[str | Non
     outcomes, records, states = _decide_given(writes, {}, {})
     if not records:  # only replays and conflicts within the batch: nothing is new yet
         return [None] * len(writes)
-    known = _run_pg(conn, PG_FIRST, {
+    known = run_pg(conn, PG_FIRST, {
         "records": json.dumps(records, default=str),
         "states": json.dumps([state for state, _ in states], default=str)})
     if not known:
@@ -202,72 +199,6 @@ def _state_upsert(dialect: str):
         set_={c.name: upsert.excluded[c.name] for c in state_table.c if not c.primary_key})
 
 
-def _pg_batch_sql() -> str:
-    """One PostgreSQL statement for a whole batch, rows carried as JSON arrays (prepared
-    once; the driver adapts two strings, not a list per column): insert the records, upsert
-    each visitor's state where its last_hash is still the one the batch read (expected),
-    and fail as a whole if any visitor had moved."""
-    records = [c.name for c in record_table.c]
-    states = [c.name for c in state_table.c]
-    updated = ", ".join(f"{name} = excluded.{name}" for name in states
-                        if name not in ("site_id", "visitor_id"))
-    return f"""
-WITH r AS (SELECT * FROM json_to_recordset(%(records)s::json) AS t({_columns(records)})),
-s AS (SELECT * FROM json_to_recordset(%(states)s::json)
-      AS t({_columns(states)}, expected varchar, existed boolean)),
-rec AS (
-  INSERT INTO {record_table.name} ({", ".join(records)})
-  SELECT {", ".join(records)} FROM r
-  RETURNING 1
-), state AS (
-  INSERT INTO {state_table.name} AS v ({", ".join(states)})
-  SELECT {", ".join(states)} FROM s
-  ON CONFLICT (site_id, visitor_id) DO UPDATE SET {updated}
-  WHERE v.last_hash IS NOT DISTINCT FROM (
-    SELECT s.expected FROM s WHERE s.site_id = v.site_id AND s.visitor_id = v.visitor_id)
-    AND (SELECT s.existed FROM s WHERE s.site_id = v.site_id AND s.visitor_id = v.visitor_id)
-  RETURNING 1
-)
-SELECT CASE WHEN (SELECT count(*) FROM state) = %(expected)s
-            AND (SELECT count(*) FROM rec) = %(records_expected)s THEN 1
-       ELSE (SELECT '{_RACE} ' || count(*) FROM state)::int END"""
-
-
-def _pg_first_sql() -> str:
-    """One PostgreSQL statement writing a batch's first decisions: each visitor's state is
-    inserted unless one exists (another writer's included, once committed), the records
-    only of the visitors inserted; returns the others (usually none: no rows to read)."""
-    records = [c.name for c in record_table.c]
-    states = [c.name for c in state_table.c]
-    return f"""
-WITH r AS (SELECT * FROM json_to_recordset(%(records)s::json) AS t({_columns(records)})),
-s AS (SELECT * FROM json_to_recordset(%(states)s::json) AS t({_columns(states)})),
-state AS (
-  INSERT INTO {state_table.name} ({", ".join(states)})
-  SELECT {", ".join(states)} FROM s
-  ON CONFLICT (site_id, visitor_id) DO NOTHING
-  RETURNING site_id, visitor_id
-), rec AS (
-  INSERT INTO {record_table.name} ({", ".join(records)})
-  SELECT {", ".join("r." + name for name in records)}
-  FROM r JOIN state ON state.site_id = r.site_id AND state.visitor_id = r.visitor_id
-)
-SELECT s.site_id, s.visitor_id FROM s
-WHERE NOT EXISTS (SELECT FROM state
-                  WHERE state.site_id = s.site_id AND state.visitor_id = s.visitor_id)"""
-
-
-def _columns(names: list[str]) -> str:
-    """A json_to_recordset column list: each name with its PostgreSQL type."""
-    columns = {c.name: c for c in [*record_table.c, *state_table.c]}
-    return ", ".join(f"{name} {columns[name].type.compile(dialect=postgresql.dialect())}"
-                     for name in names)
-
-
-PG_BATCH = _pg_batch_sql()
-PG_FIRST = _pg_first_sql()
-
-
 def _write_pg(conn: Connection, records: list[dict], states: list) -> None:
     # str() gives what PostgreSQL reads back exactly: UUIDs, naive UTC timestamps.
     params = {
@@ -276,31 +207,8 @@ def _write_pg(conn: Connection, records: list[dict], states: list) -> None:
                               for state, (expected, existed) in states], default=str),
         "expected": len(states), "records_expected": len(records)}
     try:
-        _run_pg(conn, PG_BATCH, params)
+        run_pg(conn, PG_BATCH, params)
     except DBAPIError as exc:
-        if _RACE in str(exc.orig):
+        if RACE in str(exc.orig):
             raise _ChainRace() from exc
         raise
-
-
-def _run_pg(conn: Connection, sql: str, params: dict) -> list[tuple]:
-    """One statement, its rows; inside a transaction, in a savepoint, so a failure leaves
-    the caller's transaction usable (alone on an AUTOCOMMIT connection it is atomic)."""
-    autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-    if autocommit:
-        return _execute_raw(conn, sql, params)
-    with conn.begin_nested():
-        return _execute_raw(conn, sql, params)
-
-
-def _execute_raw(conn: Connection, sql: str, params: dict) -> list[tuple]:
-    # On the driver's cursor: SQLAlchemy's execution context and result set-up cost as
-    # much CPU as the rest of a batch. Its errors are raised as SQLAlchemy's, as above.
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        return cursor.fetchall() if cursor.description else []
-    except conn.dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error) from exc
-    finally:
-        cursor.close()
