@@ -209,12 +209,19 @@ def submit_in_thread(committer, write, outcomes):
     return thread
 
 
-def test_queued_writes_share_one_commit_and_answer_after_it(gated_committer, make_write,
-                                                             fresh_connection):
+def hold_a_batch(gated_committer, make_write):
+    """Submits a write whose batch is held at the gate; returns (committer, gate, outcomes,
+    the writing thread) once the batch has entered the write."""
     committer, gate, entered = gated_committer
     outcomes = {}
-    first = submit_in_thread(committer, make_write(), outcomes)
+    thread = submit_in_thread(committer, make_write(), outcomes)
     assert entered.wait(5)
+    return committer, gate, outcomes, thread
+
+
+def test_queued_writes_share_one_commit_and_answer_after_it(gated_committer, make_write,
+                                                             fresh_connection):
+    committer, gate, outcomes, first = hold_a_batch(gated_committer, make_write)
     writes = [make_write() for _ in range(10)]
     threads = [submit_in_thread(committer, write, outcomes) for write in writes]
     wait_queued(committer, len(writes))
@@ -230,10 +237,7 @@ def test_queued_writes_share_one_commit_and_answer_after_it(gated_committer, mak
 
 def test_stopping_waits_for_the_batch_being_written_then_closes_its_connection(
         gated_committer, make_write):
-    committer, gate, entered = gated_committer
-    outcomes = {}
-    writer = submit_in_thread(committer, make_write(), outcomes)
-    assert entered.wait(5)
+    committer, gate, outcomes, writer = hold_a_batch(gated_committer, make_write)
     stopper = threading.Thread(target=committer.stop)
     stopper.start()
     stopper.join(0.2)  # a correct stop() is still waiting whatever the delay
@@ -247,10 +251,7 @@ def test_stopping_waits_for_the_batch_being_written_then_closes_its_connection(
 
 
 def test_a_failing_batch_falls_back_to_one_write_each(gated_committer, make_write):
-    committer, gate, entered = gated_committer
-    outcomes = {}
-    first = submit_in_thread(committer, make_write(), outcomes)
-    assert entered.wait(5)
+    committer, gate, outcomes, first = hold_a_batch(gated_committer, make_write)
     good = [make_write(), make_write()]
     bad = make_write()
     bad.record["banner_version_id"] = bad.state["banner_version_id"] = 10**6  # no such version
@@ -296,10 +297,7 @@ def test_a_lost_connection_is_replaced_and_the_write_still_lands(ctx, make_write
 @pytest.mark.parametrize("gated_committer", [0.3], indirect=True)
 def test_a_write_that_waited_too_long_leaves_the_queue_and_the_next_one_goes(
         gated_committer, make_write):
-    committer, gate, entered = gated_committer
-    outcomes = {}
-    first = submit_in_thread(committer, make_write(), outcomes)
-    assert entered.wait(5)
+    committer, gate, _, first = hold_a_batch(gated_committer, make_write)
     late = make_write()
     with pytest.raises(TimeoutError):
         committer.submit(late)
