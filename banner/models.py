@@ -11,11 +11,8 @@ from datetime import date, datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# The analytics tables live in their own module; imported here so that importing the
-# models registers every table with db.metadata (Alembic's autogenerate compares them
-# all) and `from .models import ConsentRollup` keeps working.
-from .analytics_models import (DECISION_MS_BUCKETS, DECISION_MS_EDGES,  # noqa: F401
-                               ROLLUP_COUNTS, AnalyticsState, ConsentRollup, ReconsentRollup)
+# Importing the models registers every table with db.metadata, the analytics ones too.
+from . import analytics_models  # noqa: F401
 from .extensions import db
 
 CATEGORIES = ("necessary", "functional", "analytics", "advertising")

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
+from banner.analytics_models import ConsentRollup
 from banner.extensions import db
-from banner.models import ConsentRollup
 from banner.services.analytics import stats
 from tests.analytics_data import add_display, add_record
 

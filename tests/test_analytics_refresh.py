@@ -4,8 +4,9 @@ changed, and a new time zone counts every day again."""
 import uuid
 from datetime import date, datetime, timedelta
 
+from banner.analytics_models import AnalyticsState
 from banner.extensions import db
-from banner.models import AnalyticsState, Site, utcnow
+from banner.models import Site, utcnow
 from banner.services.analytics import stats
 from tests.analytics_data import add_display, add_record
 from tests.analytics_oracle import oracle

@@ -19,9 +19,10 @@ batch is decided again from a fresh read (RACE_RETRIES times).
 
 Most writes are a visitor's first, and nothing stored can change their outcome: on
 PostgreSQL a batch is first written as if every visitor were new, in one statement and
-one round trip (consent_sql.PG_FIRST). A visitor that has a state already is left untouched by it and
-goes the way above. Records never outlive their visitor's state (retention and erasure
-delete the state with the last record), so a visitor without a state has no stored keys.
+one round trip (consent_sql.PG_FIRST). A visitor that has a state already is left
+untouched by it and goes the way above. Records never outlive their visitor's state
+(retention and erasure delete the state with the last record), so a visitor without a
+state has no stored keys.
 """
 import json
 import random
