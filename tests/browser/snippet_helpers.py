@@ -1,6 +1,7 @@
 """Helpers shared by the snippet UI tests: focus and direction read through shadow
-roots, the consent POST awaited or proved absent, and a store page whose scaffold
-is itself accessible (everything inside landmarks), for the axe scans."""
+roots, the consent POST awaited or proved absent, the display POST recognised, and a
+store page whose scaffold is itself accessible (everything inside landmarks), for the
+axe scans."""
 import json
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,14 @@ def inherited(locator, name: str) -> str | None:
 
 def is_consent_post(request) -> bool:
     return request.method == "POST" and request.url.endswith("/consents")
+
+
+def is_impression(request) -> bool:
+    return request.method == "POST" and request.url.endswith("/impressions")
+
+
+def answered_impression(response) -> bool:
+    return is_impression(response.request)
 
 
 @contextmanager

@@ -4,7 +4,7 @@ import pytest
 
 from banner.extensions import db
 from banner.models import Site
-from tests.browser.dashboard import VIEWPORTS, demo_merchant, sign_in  # noqa: F401
+from tests.browser.dashboard import VIEWPORTS, demo_merchant, sign_in_at  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,7 @@ def test_the_current_page_is_in_view_in_the_phone_menu(page, live_server, app, d
                                                         lang, entry):
     with app.app_context():
         site_id = db.session.scalar(db.select(Site.id).filter_by(site_key="demo-electronics"))
-    page.set_viewport_size(VIEWPORTS["phone"])
-    sign_in(page, live_server, lang)
+    sign_in_at(page, live_server, lang, "phone")
     with app.test_request_context():
         from flask import url_for
         path = url_for(f"dashboard.{entry}", site_id=site_id)
@@ -41,8 +40,7 @@ def test_the_current_page_is_in_view_in_the_phone_menu(page, live_server, app, d
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_the_top_bar_is_one_line_on_a_phone(page, live_server, demo_merchant, lang):
-    page.set_viewport_size(VIEWPORTS["phone"])
-    sign_in(page, live_server, lang)
+    sign_in_at(page, live_server, lang, "phone")
     bar = page.locator(".topbar").bounding_box()
     buttons = [page.locator(".topbar__tools .button").nth(n).bounding_box() for n in (0, 1)]
     assert bar["height"] < 80  # one line is about 60 px; two lines made it 110

@@ -10,19 +10,12 @@ from banner.extensions import db
 from banner.models import Impression, utcnow
 from banner.services import impressions
 from tests.browser.conftest import settled, wait_banner, wait_ready
+from tests.browser.snippet_helpers import answered_impression, is_impression
 
 pytestmark = pytest.mark.browser
 
 SEEN = "JSON.parse(localStorage.getItem('consent_banner_seen'))"
 RIYADH = ZoneInfo("Asia/Riyadh")
-
-
-def is_impression(request) -> bool:
-    return request.method == "POST" and request.url.endswith("/impressions")
-
-
-def answered_impression(response) -> bool:
-    return is_impression(response.request)
 
 
 def days_counted(site) -> list:

@@ -15,7 +15,7 @@ from banner.vendors import CATALOGUE, catalogue_vendor
 from tests.browser.conftest import (GPC_ON, QUEUE, TAG_SRC, banner_button, consent_commands,
                                     gated, held, ran, settled, tracker_cookies, wait_banner,
                                     wait_decided, wait_delivered, wait_ran, wait_ready)
-from tests.browser.snippet_helpers import is_consent_post
+from tests.browser.snippet_helpers import answered_impression, is_consent_post
 from tests.helpers import ALL, NONE
 
 pytestmark = pytest.mark.browser
@@ -289,10 +289,6 @@ def impressions_counted(site) -> int:
                              .filter_by(site_id=site.id))
 
 
-def is_impression(response) -> bool:
-    return response.request.method == "POST" and response.url.endswith("/impressions")
-
-
 def wait_seen(page, version: int) -> None:
     """Waits until the snippet has kept the server's answer to its display of a version
     (it keeps it once the answer's body is read, after the response event)."""
@@ -303,7 +299,7 @@ def wait_seen(page, version: int) -> None:
 def test_impression_is_posted_once_per_visitor_and_version(page, network, shop_site, store_page):
     """Within a day (tests/browser/test_snippet_impressions_daily.py: the next day)."""
     site = shop_site()
-    with page.expect_response(is_impression):  # answered: counted by now
+    with page.expect_response(answered_impression):  # answered: counted by now
         page.goto(store_page())
     wait_seen(page, 1)
     for _ in range(2):
@@ -316,7 +312,7 @@ def test_impression_is_posted_once_per_visitor_and_version(page, network, shop_s
 
     # A new version, even a minor one, is a new thing shown: counted once more.
     assert republished(site, lambda doc: doc["texts"]["en"].update(title="Cookies?")) == "minor"
-    with page.expect_response(is_impression):
+    with page.expect_response(answered_impression):
         page.reload()
     wait_seen(page, 2)
     page.reload()

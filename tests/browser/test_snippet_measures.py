@@ -5,15 +5,11 @@ import json
 import pytest
 
 from tests.browser.conftest import banner_button, wait_banner
-from tests.browser.snippet_helpers import consent_posted
+from tests.browser.snippet_helpers import consent_posted, is_impression
 
 pytestmark = pytest.mark.browser
 
 SLACK = 2000  # real milliseconds the test itself takes, on a loaded machine
-
-
-def is_impression(request) -> bool:
-    return request.method == "POST" and request.url.endswith("/impressions")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from banner.vendors import CATALOGUE, catalogue_vendor
 from tests.browser.conftest import (GPC_ON, banner_button, consent_commands, data_layer, gated,
                                     gated_inline, marker, ran, tracker_cookies, wait_banner,
                                     wait_decided, wait_ran)
+from tests.browser.snippet_helpers import answered_impression
 from tests.helpers import NONE
 
 pytestmark = pytest.mark.browser
@@ -35,10 +36,6 @@ def policy_site(shop_site, document):
     return make
 
 
-def is_impression(request) -> bool:
-    return request.method == "POST" and request.url.endswith("/impressions")
-
-
 def first_default(page) -> dict:
     default = dict(consent_commands(page, "default")[0])
     default.pop("wait_for_update")
@@ -49,7 +46,7 @@ def test_opt_out_runs_optional_tags_until_the_visitor_refuses(page, context, net
                                                               policy_site, store_page,
                                                               consent_records):
     policy_site(default_mode="opt_out")
-    with page.expect_response(lambda r: is_impression(r.request)):
+    with page.expect_response(answered_impression):
         page.goto(store_page(gated("google-analytics") + gated("meta") + SCANNED))
     wait_ran(page, "scanned")
     assert ran(page) == ["google-analytics", "meta", "scanned"]
