@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, dashboard, security, snippet
 from .api import errors as api_errors
-from .api import admin, health, public, site_script
+from .api import admin, consent_lane, health, public, site_script
 from .api import docs as api_docs
 from .api import base as api_base
 from .api.base import api
@@ -31,6 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = \
             f"sqlite:///{Path(app.instance_path) / 'banner.sqlite3'}"
     app.config.setdefault("SNIPPET_PATH", str(ROOT / "static" / "snippet.js"))
+    # Inside ProxyFix: the lane sees the client address the proxies vouch for.
+    consent_lane.init_app(app)
     if app.config["TRUSTED_PROXY_COUNT"]:
         n = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)

@@ -56,6 +56,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Concurrent consent writes of a process share one transaction and commit (batching.py).
     CONSENT_GROUP_COMMIT = os.environ.get("CONSENT_GROUP_COMMIT", "1") != "0"
+    # Consent posts answered by the short path of api/consent_lane.py (0: by the view).
+    CONSENT_LANE = os.environ.get("CONSENT_LANE", "1") != "0"
     # Most consent writes one group commit takes at once.
     CONSENT_BATCH_MAX = int(os.environ.get("CONSENT_BATCH_MAX", 200))
     # The OpenAPI document (flask-smorest), generated from the schemas and the views.

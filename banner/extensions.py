@@ -27,7 +27,11 @@ class Base(DeclarativeBase):
 def client_network() -> str:
     """The rate-limit key of a client: its IPv4 address, or its IPv6 /64 (one subscriber
     line gets a whole /64, so its addresses are one client)."""
-    address = get_remote_address()
+    return network_of(get_remote_address())
+
+
+def network_of(address: str) -> str:
+    """client_network() of an address."""
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:

@@ -40,6 +40,26 @@ def _refuse_unstorable_text(body: dict) -> None:
                            {"_body": ["NUL or unpaired surrogate in a string."]})
 
 
+def read_json_body(raw: bytes) -> dict:
+    """A request body as a JSON object, or ApiError (400, 422) saying what is wrong."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "The body is not valid JSON.", {"_body": [str(exc)[:200]]})
+    except RecursionError:  # "[[[[..." within the size limit: the parser's stack
+        raise ApiError(400, "The body is nested too deeply.",
+                       {"_body": ["JSON nested too deeply."]}) from None
+    if not isinstance(body, dict):
+        raise ApiError(422, "The body must be a JSON object.",
+                       {"_body": ["Expected a JSON object."]})
+    # Walked only when it could matter: NUL and surrogates reach a string only through
+    # \u escapes (raw ones are invalid JSON or UTF-8), and with no more brackets than
+    # MAX_DEPTH the body cannot nest deeper. The snippet's bodies need no walk.
+    if b"\\u" in raw or raw.count(b"{") + raw.count(b"[") > MAX_DEPTH:
+        _refuse_unstorable_text(body)
+    return body
+
+
 class BodyParser(FlaskParser):
     """JSON bodies sent as application/json or text/plain: sendBeacon and keepalive
     fetch send text/plain, which needs no CORS preflight."""
@@ -47,23 +67,7 @@ class BodyParser(FlaskParser):
     def _raw_load_json(self, req):
         if req.mimetype not in ACCEPTED_TYPES:
             raise ApiError(415, "Send the body as application/json or text/plain.")
-        raw = req.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
-        try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, "The body is not valid JSON.", {"_body": [str(exc)[:200]]})
-        except RecursionError:  # "[[[[..." within the size limit: the parser's stack
-            raise ApiError(400, "The body is nested too deeply.",
-                           {"_body": ["JSON nested too deeply."]}) from None
-        if not isinstance(body, dict):
-            raise ApiError(422, "The body must be a JSON object.",
-                           {"_body": ["Expected a JSON object."]})
-        # Walked only when it could matter: NUL and surrogates reach a string only through
-        # \u escapes (raw ones are invalid JSON or UTF-8), and with no more brackets than
-        # MAX_DEPTH the body cannot nest deeper. The snippet's bodies need no walk.
-        if b"\\u" in raw or raw.count(b"{") + raw.count(b"[") > MAX_DEPTH:
-            _refuse_unstorable_text(body)
-        return body
+        return read_json_body(req.get_data(cache=True))  # raises 413 past MAX_CONTENT_LENGTH
 
     def load_json(self, req, schema):
         # An empty body is unreadable JSON too, not a request with every field missing.

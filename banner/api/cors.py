@@ -32,6 +32,11 @@ def require_allowed_origin(site: SiteSettings) -> None:
         raise ApiError(403, f"Origin {origin} is not allowed for this site.")
 
 
+def allowed_origin_headers(origin: str) -> tuple[tuple[str, str], ...]:
+    """What an answer to an allowed origin carries (a preflight's answer carries more)."""
+    return (("Access-Control-Allow-Origin", origin), ("Access-Control-Expose-Headers", EXPOSED))
+
+
 def add_cors_headers(response: Response, site_key: str | None) -> Response:
     """Vary on Origin always (caches must key on it); allow the origin if the site lists it."""
     # Plain strings and the environ: this runs on every API response. The banner GET
@@ -49,8 +54,7 @@ def add_cors_headers(response: Response, site_key: str | None) -> Response:
     except NotFound:
         return response
     if origin_allowed(site, origin):
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = EXPOSED
+        response.headers.extend(allowed_origin_headers(origin))
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
             response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS

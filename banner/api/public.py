@@ -11,6 +11,9 @@ from ..services.sites import site_settings
 from .base import Blueprint, answers, visitor_uuid
 from .cors import COUNTED_UNTIL, add_cors_headers, require_allowed_origin
 
+# Set by the consent lane (api/consent_lane.py) on a request it counted and handed over.
+COUNTED_BY_LANE = "banner.consent_lane.counted"
+
 bp = Blueprint("public", __name__, url_prefix="/v1/sites/<site_key>",
                description="Called by the storefront snippet: no key, CORS by site origin.")
 
@@ -27,10 +30,16 @@ def _site_of_request() -> str:
     return request.view_args["site_key"]
 
 
+def _counted_by_the_lane() -> bool:
+    """A consent post the lane handed over has been counted against these limits there."""
+    return request.environ.get(COUNTED_BY_LANE, False)
+
+
 # Per client network, and per site for all clients together (a flood from many
 # addresses stops at the site's ceiling, not at the database).
-per_client = limiter.limit(_public_limit)
-per_site = limiter.limit(_site_limit, key_func=_site_of_request, scope="site")
+per_client = limiter.limit(_public_limit, exempt_when=_counted_by_the_lane)
+per_site = limiter.limit(_site_limit, key_func=_site_of_request, scope="site",
+                         exempt_when=_counted_by_the_lane)
 
 
 @bp.before_request
@@ -83,15 +92,22 @@ def get_banner(site_key: str, lang: str | None):
     return _banner_response(rendered)
 
 
+# One instance of each, shared with the consent lane (api/consent_lane.py).
+CONSENT_IN = ConsentInSchema()
+CONSENT_OUT = ConsentOutSchema()
+
+
 @bp.post("/consents")
 @per_client
 @per_site
-@bp.arguments(ConsentInSchema)
-@bp.response(201, ConsentOutSchema, description="Recorded")
+@bp.arguments(CONSENT_IN)
+@bp.response(201, CONSENT_OUT, description="Recorded")
 @answers(200, ConsentOutSchema, "Already recorded under this idempotency key")
 @bp.refusals(400, 403, 404, 409, 413, 415, 429)
 def record_consent(data: dict, site_key: str):
     """Record a visitor's choice."""
+    # The consent lane (api/consent_lane.py) answers most of these with the same parts,
+    # and hands the rest over to this view.
     result, created = consents.record_consent(g.site, data, _client(),
                                               current_app.config["SECRET_KEY"])
     return result, 201 if created else 200, {"Cache-Control": "no-store"}

@@ -36,8 +36,15 @@ def country_header() -> str | None:
 
 def request_country() -> str | None:
     """The visitor's country as the trusted header gives it (never from the client's body)."""
+    return country_from_environ(request.environ)
+
+
+def country_from_environ(environ: dict) -> str | None:
+    """request_country() from a WSGI environ (the consent lane has no Flask request)."""
     header = country_header()
-    return clean_country(request.headers.get(header)) if header else None
+    if not header:
+        return None
+    return clean_country(environ.get("HTTP_" + header.upper().replace("-", "_")))
 
 
 def depends_on_country(behaviour: dict) -> bool:
