@@ -1,6 +1,7 @@
 """The consent lane (api/consent_lane.py) answers consent posts as the view does: the same
 requests, sent with the lane on and off, get the same answers and write the same rows."""
 import json
+import re
 import uuid
 
 import pytest
@@ -11,7 +12,7 @@ from tests.helpers import ALL, NONE, consent, post_consent
 ORIGIN = "https://store.example"
 SECRET = "s" * 32
 # Answers differ in these alone: new ids and times on every run.
-VOLATILE = {"consent_id", "visitor_id", "recorded_at", "expires_at"}
+VOLATILE = re.compile(rb'"(consent_id|visitor_id|recorded_at|expires_at)":"[^"]*"')
 
 
 def _decision(visitor, **overrides):
@@ -57,8 +58,7 @@ def _answers(app, site_key: str) -> list[tuple]:
         case = dict(case)
         body, site = case.pop("body"), case.pop("site", site_key)
         response = post_consent(client, site, body, **case)
-        data = response.get_json()
-        stable = {k: v for k, v in data.items() if k not in VOLATILE} if data else None
+        stable = VOLATILE.sub(rb'"\1":"..."', response.data)  # the bytes, as clients parse them
         headers = sorted((k, v) for k, v in response.headers.items()
                          if k not in ("Content-Length", "Date"))
         answers.append((name, response.status_code, stable, headers))
